@@ -1,0 +1,153 @@
+"""Ingestion orchestration: read -> skip unchanged/duplicates -> chunk -> embed -> store, in batches."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from index.articles import read_articles
+from index.chunking import ChunkingConfig, chunk_article
+from index.embedding import Embedder
+from index.schema import Article, ReadProblem
+from index.store import IndexStore, PreparedArticle, normalize_url
+from index.text import content_hash
+
+__all__ = ["AddReport", "Progress", "add_articles"]
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, str], None]
+"""Called after each input article: (articles seen so far, short status)."""
+
+
+@dataclass
+class AddReport:
+    """What one ``add`` did. ``failed`` counts inputs that could not be read or indexed."""
+
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+    added_ids: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.skipped} unchanged, "
+            f"{self.duplicates} duplicates, {self.failed} failed; {self.chunks} chunks in {self.seconds:.1f} s"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {**self.__dict__, "ok": self.ok}
+
+
+def add_articles(
+    store: IndexStore,
+    embedder: Embedder,
+    inputs: Sequence[str] | Iterable[Article | ReadProblem],
+    *,
+    chunking: ChunkingConfig | None = None,
+    limit: int | None = None,
+    batch_chunks: int = 64,
+    progress: Progress | None = None,
+) -> AddReport:
+    """Add articles from paths/URLs (or already-read articles) to ``store``; idempotent.
+
+    Unchanged articles (same id and content hash) are skipped, changed ones replaced, and an
+    article whose text or URL is already indexed under another id is skipped as a duplicate.
+    Problems (unreadable files, malformed lines, empty articles) are counted and reported; they
+    never stop the run.
+    """
+    chunking = chunking or ChunkingConfig()
+    report = AddReport()
+    started = time.perf_counter()
+    items: Iterable[Article | ReadProblem]
+    if isinstance(inputs, Sequence) and all(isinstance(i, str) for i in inputs):
+        items = read_articles(list(inputs))  # type: ignore[arg-type]
+    else:
+        items = inputs  # type: ignore[assignment]
+    pending: list[tuple[Article, list, bool]] = []
+    pending_chunks = 0
+    seen_text: dict[str, str] = {}
+    seen_url: dict[str, str] = {}
+    seen = 0
+
+    def flush() -> None:
+        nonlocal pending, pending_chunks
+        if not pending:
+            return
+        texts = [c.text for _, chunks, _ in pending for c in chunks]
+        vectors = embedder.embed_passages(texts)
+        prepared, offset = [], 0
+        for article, chunks, _ in pending:
+            prepared.append(PreparedArticle(article, chunks, vectors[offset : offset + len(chunks)]))
+            offset += len(chunks)
+        report.chunks += store.write(prepared)
+        for article, _, is_update in pending:
+            if is_update:
+                report.updated += 1
+            else:
+                report.added += 1
+                report.added_ids.append(article.id)
+        pending, pending_chunks = [], 0
+
+    with store.write_lock():
+        for item in items:
+            if isinstance(item, ReadProblem):
+                report.failed += 1
+                report.problems.append(str(item))
+                logger.warning("%s", item)
+                continue
+            seen += 1
+            if any(a.id == item.id for a, _, _ in pending):
+                flush()  # the same id twice in one batch: write the first, then compare against it
+            status = _classify(store, item, seen_text, seen_url)
+            if status == "unchanged":
+                report.skipped += 1
+            elif status.startswith("duplicate"):
+                report.duplicates += 1
+                logger.info("%s: %s", item.origin or item.id, status)
+            else:
+                chunks = chunk_article(item, chunking)
+                if not chunks:
+                    report.failed += 1
+                    report.problems.append(f"{item.origin or item.id}: no sentences to index")
+                else:
+                    seen_text[content_hash(item.text)] = item.id
+                    if item.url:
+                        seen_url[normalize_url(item.url) or ""] = item.id
+                    pending.append((item, chunks, status == "changed"))
+                    pending_chunks += len(chunks)
+                    if pending_chunks >= batch_chunks:
+                        flush()
+            if progress:
+                progress(seen, status)
+            if limit is not None and seen >= limit:
+                break
+        flush()
+    report.seconds = time.perf_counter() - started
+    logger.info("add: %s", report.summary())
+    return report
+
+
+def _classify(
+    store: IndexStore, article: Article, seen_text: dict[str, str], seen_url: dict[str, str]
+) -> str:
+    known = store.known_hash(article.id)
+    if known == article.content_hash:
+        return "unchanged"
+    text_dup = seen_text.get(content_hash(article.text))
+    url_dup = seen_url.get(normalize_url(article.url) or "\x00")
+    other = text_dup or url_dup or store.find_duplicate(article)
+    if other and other != article.id:
+        return f"duplicate of {other}"
+    return "changed" if known is not None else "new"

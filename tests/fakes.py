@@ -1,0 +1,44 @@
+"""Tiny deterministic stand-ins for the heavy parts (the embedding model, the LLM)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from index.text import tokenize
+
+__all__ = ["FakeEmbedder"]
+
+
+class FakeEmbedder:
+    """Hashed bag-of-terms vectors: texts sharing normalised terms get a high cosine.
+
+    Deterministic across runs and machines; counts its calls so tests can check batching.
+    """
+
+    def __init__(self, dimension: int = 64, model_name: str = "fake-hash-64") -> None:
+        self.dimension = dimension
+        self.model_name = model_name
+        self.query_prefix = "query: "
+        self.passage_prefix = "passage: "
+        self.calls: list[int] = []
+
+    def _vector(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dimension, dtype=np.float32)
+        for term in tokenize(text) or [text]:
+            h = int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "little")
+            v[h % self.dimension] += 1.0 if (h >> 32) & 1 else -1.0
+        norm = float(np.linalg.norm(v))
+        if norm == 0:
+            v[0] = 1.0
+            norm = 1.0
+        return v / norm
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(len(texts))
+        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed_passages(texts)
