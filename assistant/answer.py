@@ -1,0 +1,265 @@
+"""Answerers. The built-in one needs no LLM: it picks the supporting sentences, extracts the
+answer where the question type allows (dates for "when", numbers for "how many"), and writes a
+short answer in the question's language from the templates in ``prompts/extractive_*.md``.
+
+Every answerer returns a :class:`~assistant.citations.Draft`; citations are verified afterwards
+(``assistant.citations.verify``), never trusted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant.citations import Draft, PinnedSpan
+from assistant.names import NameMatcher, is_name_like, name_tokens
+from assistant.schema import Passage
+from assistant.temporal import DateMention, find_dates, format_date
+from index.text import tokenize
+from prompts import load_sections
+
+__all__ = [
+    "Answerer",
+    "ExtractiveAnswerer",
+    "ExtractiveConfig",
+    "question_language",
+    "question_type",
+]
+
+logger = logging.getLogger(__name__)
+
+
+class Answerer(Protocol):
+    """Turns a question and numbered sources into a draft answer with ``[n]`` markers."""
+
+    name: str
+
+    def draft(self, question: str, passages: Sequence[Passage], *, lang: str, articles: Mapping[str, str]) -> Draft: ...
+
+
+_WHEN_EN = re.compile(
+    r"^\s*(when\b|what (date|day|year|month|time)\b|in what (year|month)\b|on what (date|day)\b|"
+    r"which (year|date|day|month)\b|how long ago\b)", re.I)
+_COUNT_EN = re.compile(r"\b(how many|how much|what number of|what percentage|what percent)\b", re.I)
+_WHO_EN = re.compile(r"^\s*(who|whom|whose)\b", re.I)
+_WHERE_EN = re.compile(r"^\s*where\b", re.I)
+_WHEN_AR = re.compile(r"(^|\s)(متى|في أي (عام|سنة|يوم|شهر|تاريخ)|ما (هو )?تاريخ|في اي (عام|سنة|يوم|شهر|تاريخ))")
+_COUNT_AR = re.compile(r"(^|\s)(كم|ما عدد|ما هو عدد|ما نسبة)(\s|$)")
+_WHO_AR = re.compile(r"^\s*(من|مَن)\s")
+_WHERE_AR = re.compile(r"(^|\s)(أين|اين)(\s|$)")
+
+
+def question_language(question: str) -> str:
+    """'ar' for a question written mostly in Arabic script, else 'en'."""
+    from index.text import script_ratio
+
+    return "ar" if script_ratio(question) >= 0.5 else "en"
+
+
+def question_type(question: str) -> str:
+    """'when', 'count', 'who', 'where' or 'other'."""
+    q = question.strip()
+    for kind, en, ar in (("when", _WHEN_EN, _WHEN_AR), ("count", _COUNT_EN, _COUNT_AR),
+                         ("who", _WHO_EN, _WHO_AR), ("where", _WHERE_EN, _WHERE_AR)):
+        if en.search(q) or ar.search(q):
+            return kind
+    return "other"
+
+
+_NUMBER = re.compile(r"(?<![\w.,٫])\d[\d,.٫٬]*\d(?![\w])|(?<![\w.,٫])\d(?![\w.,])")
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+@dataclass(frozen=True)
+class ExtractiveConfig:
+    """``min_score``: below this best-sentence similarity the articles are taken not to answer
+    (calibrated on the dev sets, see benchmarks/RESULTS.md). ``also_margin``: a second cited
+    sentence must score within this margin of the best one. ``common_zipf``: Latin capitalised
+    words more frequent than this in English (wordfreq Zipf scale) are treated as common words,
+    rarer ones as names that the articles must mention."""
+
+    min_score: float = 0.80
+    also_margin: float = 0.03
+    max_sentences: int = 2
+    common_zipf: float = 4.5
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    passage: Passage
+    start: int
+    end: int
+    score: float
+
+
+class ExtractiveAnswerer:
+    """The default answerer: deterministic, offline, quotes and cites sentences."""
+
+    name = "extractive"
+
+    def __init__(self, config: ExtractiveConfig | None = None, *, matcher: Callable[[], NameMatcher] | None = None):
+        self.config = config or ExtractiveConfig()
+        self._matcher = matcher
+
+    def draft(self, question: str, passages: Sequence[Passage], *, lang: str, articles: Mapping[str, str]) -> Draft:
+        t = load_sections(f"extractive_{'ar' if lang == 'ar' else 'en'}")
+        cands = sorted(
+            (_Candidate(p, s.start, s.end, s.score) for p in passages for s in p.sentences),
+            key=lambda c: -c.score,
+        )
+        if not cands or cands[0].score < self.config.min_score:
+            logger.info("best sentence %.3f below %.2f: not answerable",
+                        cands[0].score if cands else float("nan"), self.config.min_score)
+            return Draft(t["not_found"].render(), answerable=False)
+        missing = self._missing_names(question, passages, articles)
+        if missing:
+            return Draft(t["not_found_names"].render(names=", ".join(missing)), answerable=False)
+        qtype = question_type(question)
+        top = [c for c in cands if c.score >= cands[0].score - self.config.also_margin]
+        if qtype == "when":
+            draft = self._when(top, lang, articles, t)
+            if draft is not None:
+                return draft
+        if qtype == "count":
+            draft = self._count(question, top, lang, articles, t)
+            if draft is not None:
+                return draft
+            # A "how many" question whose supporting sentences hold no number is not answered.
+            return Draft(t["not_found"].render(), answerable=False)
+        return self._sentences(top, lang, articles, t)
+
+    # -------------------------------------------------------------- answer kinds
+    def _when(self, top: Sequence[_Candidate], lang: str, articles: Mapping[str, str], t) -> Draft | None:
+        found: list[tuple[_Candidate, DateMention]] = []
+        for c in top:
+            text = articles[c.passage.article_id]
+            sentence = text[c.start : c.end]
+            mentions = find_dates(sentence, _pub_date(c.passage.published), c.passage.lang)
+            # Prefer a specific date; weekday-only mentions of the publication day come last.
+            mentions = sorted(mentions, key=lambda m: (m.approximate, _granularity_rank(m.granularity)))
+            if mentions:
+                found.append((c, mentions[0]))
+            if len(found) >= self.config.max_sentences:
+                break
+        if not found:
+            return None
+        claims, pinned, sources, seen = [], {}, [], set()
+        for c, m in found:
+            value = format_date(m, lang)
+            if value in seen:
+                continue
+            seen.add(value)
+            marker = len(sources) + 1
+            sources.append(c.passage)
+            pinned[marker] = PinnedSpan(c.start, c.end, m.text)
+            key = "when" if marker == 1 else "when_also"
+            claims.append(t[key].render(value=value, marker=marker))
+        return Draft(" ".join(claims), pinned=pinned, claims=claims, sources=sources)
+
+    def _count(self, question: str, top: Sequence[_Candidate], lang: str, articles: Mapping[str, str], t) -> Draft | None:
+        qterms = set(tokenize(question))
+        for c in top:
+            text = articles[c.passage.article_id]
+            sentence = text[c.start : c.end]
+            dates = find_dates(sentence, _pub_date(c.passage.published), c.passage.lang)
+            taken = [(m.start, m.end) for m in dates]
+            numbers = [
+                m for m in _NUMBER.finditer(sentence)
+                if not any(s <= m.start() < e for s, e in taken)
+            ]
+            if not numbers:
+                continue
+            best = min(numbers, key=lambda m: _distance_to_terms(sentence, m.start(), qterms))
+            value = best.group(0).translate(_ARABIC_DIGITS)
+            claim = t["count"].render(value=value, marker=1)
+            return Draft(claim, pinned={1: PinnedSpan(c.start, c.end, best.group(0))}, claims=[claim],
+                         sources=[c.passage])
+        return None
+
+    def _sentences(self, top: Sequence[_Candidate], lang: str, articles: Mapping[str, str], t) -> Draft:
+        claims, pinned, sources = [], {}, []
+        for c in top[: self.config.max_sentences]:
+            text = articles[c.passage.article_id]
+            quote = text[c.start : c.end]
+            marker = len(sources) + 1
+            sources.append(c.passage)
+            pinned[marker] = PinnedSpan(c.start, c.end, quote)
+            if marker == 1:
+                claims.append(t["sentence"].render(
+                    source=c.passage.source or c.passage.title or c.passage.article_id,
+                    date=_display_date(c.passage.published, lang), marker=marker, quote=quote))
+            else:
+                claims.append(t["sentence_also"].render(marker=marker, quote=quote))
+        return Draft("\n".join(claims), pinned=pinned, claims=claims, sources=sources)
+
+    # -------------------------------------------------------------- checks
+    def _missing_names(self, question: str, passages: Sequence[Passage], articles: Mapping[str, str]) -> list[str]:
+        """Rare Latin names of the question that no retrieved article mentions in any spelling."""
+        names = [n for n in name_tokens(question) if is_name_like(n) and not _is_common(n, self.config.common_zipf)]
+        if not names:
+            return []
+        texts = {p.article_id: articles.get(p.article_id, "") for p in passages}
+        terms: set[str] = set()
+        for text in texts.values():
+            terms.update(tokenize(text))
+        lowered = " ".join(texts.values()).lower()
+        matcher = self._matcher() if self._matcher else None
+        missing = []
+        for name in names:
+            if name.lower() in lowered:
+                continue
+            variants = matcher.expand(name, limit=8, min_score=0.62) if matcher else []
+            if any(v in terms or any(x in terms for x in tokenize(v)) for v, _ in variants):
+                continue
+            missing.append(name)
+        return missing
+
+
+def _is_common(word: str, zipf: float) -> bool:
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - wordfreq is a dependency
+        return False
+    return zipf_frequency(word.lower(), "en") >= zipf
+
+
+def _granularity_rank(g: str) -> int:
+    return {"day": 0, "week": 1, "month": 2, "year": 3}.get(g, 4)
+
+
+def _pub_date(published: str | None) -> dt.date | None:
+    if not published:
+        return None
+    try:
+        return dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+_MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December"]
+_MONTHS_AR = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
+              "نوفمبر", "ديسمبر"]
+
+
+def _display_date(published: str | None, lang: str) -> str:
+    d = _pub_date(published)
+    if d is None:
+        return "undated" if lang != "ar" else "من دون تاريخ"
+    months = _MONTHS_AR if lang == "ar" else _MONTHS_EN
+    return f"{d.day} {months[d.month - 1]} {d.year}"
+
+
+def _distance_to_terms(sentence: str, pos: int, qterms: set[str]) -> int:
+    """Characters between a position and the nearest word of the question (for picking a number)."""
+    from index.text import surface_tokens
+
+    best = 10**6
+    for word, s, _e in surface_tokens(sentence):
+        if qterms.intersection(tokenize(word)):
+            best = min(best, abs(s - pos))
+    return best

@@ -1,0 +1,243 @@
+"""Assistant: the public entry point of the answering side (see DESIGN.md, "Python API")."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from assistant.answer import Answerer, ExtractiveAnswerer, ExtractiveConfig, question_language
+from assistant.citations import verify
+from assistant.errors import EmptyQuestionError
+from assistant.history import condense_rules, normalize_history
+from assistant.retrieve import RetrievalConfig, Retriever
+from assistant.schema import Answer, Passage
+from index import (
+    AddReport,
+    Article,
+    ArticleInfo,
+    Embedder,
+    EmbeddingConfig,
+    IndexStats,
+    NewsIndex,
+    SearchFilters,
+)
+from prompts import load_sections
+
+__all__ = ["MAX_QUESTION_CHARS", "Assistant"]
+
+logger = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+
+
+class Assistant:
+    """Ask questions of one news index and get answers whose citations are checked.
+
+    Build it once (loading the model takes seconds) and share it: it is thread-safe for
+    concurrent questions, and ``add`` makes new articles searchable at once.
+    """
+
+    def __init__(
+        self,
+        index: NewsIndex,
+        *,
+        llm: str | Any | None = None,
+        top_k: int = 6,
+        retrieval: RetrievalConfig | None = None,
+        extractive: ExtractiveConfig | None = None,
+    ) -> None:
+        self.index = index
+        self.top_k = top_k
+        self.retriever = Retriever(index.store, index.embedder, retrieval)
+        self.extractive = ExtractiveAnswerer(extractive, matcher=lambda: self.retriever.matcher)
+        self._llm_spec = llm
+        self._llm_answerers: dict[str, Answerer] = {}
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def open(
+        cls,
+        index_dir: str | os.PathLike[str],
+        *,
+        llm: str | Any | None = None,
+        chroma_url: str | None = None,
+        top_k: int = 6,
+        embedder: Embedder | None = None,
+        embedding: EmbeddingConfig | None = None,
+        retrieval: RetrievalConfig | None = None,
+        extractive: ExtractiveConfig | None = None,
+    ) -> Assistant:
+        """Open (or create) the index in ``index_dir``.
+
+        ``llm``: None or ``"extractive"`` for the built-in answerer (no LLM); an
+        OpenAI-compatible server as ``"openai:http://HOST:PORT/v1#MODEL"``; a local GGUF file as
+        ``"gguf:/path/model.gguf"`` (needs the llama-cpp extra); or a llama-index LLM object.
+        """
+        index = NewsIndex.open(index_dir, embedder=embedder, embedding=embedding, chroma_url=chroma_url)
+        return cls(index, llm=llm, top_k=top_k, retrieval=retrieval, extractive=extractive)
+
+    # ------------------------------------------------------------------ index side
+    def add(
+        self, inputs: Sequence[str], *, limit: int | None = None, progress: Callable[[int, str], None] | None = None
+    ) -> AddReport:
+        """Add articles (files, folders, globs, URLs); they are searchable when this returns."""
+        with self._write_lock:
+            report = self.index.add(inputs, limit=limit, progress=progress)
+        self.retriever.refresh()
+        return report
+
+    def remove(self, article_ids: Sequence[str]) -> list[str]:
+        with self._write_lock:
+            removed = self.index.remove(article_ids)
+        self.retriever.refresh()
+        return removed
+
+    def stats(self) -> IndexStats:
+        return self.index.stats()
+
+    def list_articles(self, query: str = "", *, limit: int = 50, offset: int = 0) -> list[ArticleInfo]:
+        return self.index.list_articles(query, limit=limit, offset=offset)
+
+    def get_article(self, article_id: str) -> Article | None:
+        return self.index.get_article(article_id)
+
+    def close(self) -> None:
+        self.index.close()
+
+    def __enter__(self) -> Assistant:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ answering side
+    def retrieve(self, question: str, k: int = 10, *, filters: SearchFilters | None = None) -> list[Passage]:
+        """The ``k`` best passages for a question (cross-lingual, hybrid, sentence-reranked)."""
+        return self.retriever.retrieve(_check_question(question), k, filters=filters)
+
+    def standalone_question(self, question: str, history: Sequence[Any] | None = None, *, llm: str | None = None) -> str:
+        """The follow-up ``question`` rewritten to stand alone, using the conversation."""
+        messages = normalize_history(history)
+        if not messages:
+            return question
+        answerer = self._answerer(llm)
+        condense = getattr(answerer, "condense", None)
+        if condense is not None:
+            try:
+                return condense(question, messages)
+            except Exception as exc:  # fall back to rules rather than fail the question
+                logger.warning("LLM condensation failed (%s); using rules", exc)
+        return condense_rules(question, messages)
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Any] | None = None,
+        *,
+        filters: SearchFilters | None = None,
+        k: int | None = None,
+        llm: str | None = None,
+    ) -> Answer:
+        """Answer ``question`` from the index; every sentence of the answer cites its source."""
+        question = _check_question(question)
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        standalone = self.standalone_question(question, history, llm=llm)
+        lang = question_language(question)
+        passages = self.retriever.retrieve(standalone, k or self.top_k, filters=filters)
+        timings["retrieve_ms"] = (time.perf_counter() - t0) * 1000
+        answerer = self._answerer(llm)
+        articles = self._article_texts(passages)
+        t1 = time.perf_counter()
+        draft = answerer.draft(standalone, passages, lang=lang, articles=articles)
+        timings["draft_ms"] = (time.perf_counter() - t1) * 1000
+        return self._finish(question, standalone, lang, passages, articles, draft, answerer.name, timings)
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Any] | None = None,
+        *,
+        filters: SearchFilters | None = None,
+        k: int | None = None,
+        llm: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield the answer text as it grows, then the final, verified :class:`Answer`."""
+        answerer = self._answerer(llm)
+        stream_draft = getattr(answerer, "stream_draft", None)
+        if stream_draft is None:
+            answer = self.ask(question, history, filters=filters, k=k, llm=llm)
+            words = answer.text.split(" ")
+            step = max(1, len(words) // 12)
+            for i in range(step, len(words), step):
+                yield " ".join(words[:i])
+            yield answer
+            return
+        question = _check_question(question)
+        t0 = time.perf_counter()
+        standalone = self.standalone_question(question, history, llm=llm)
+        lang = question_language(question)
+        passages = self.retriever.retrieve(standalone, k or self.top_k, filters=filters)
+        timings = {"retrieve_ms": (time.perf_counter() - t0) * 1000}
+        articles = self._article_texts(passages)
+        draft = None
+        for item in stream_draft(standalone, passages, lang=lang, articles=articles):
+            if isinstance(item, str):
+                yield item
+            else:
+                draft = item
+        assert draft is not None
+        yield self._finish(question, standalone, lang, passages, articles, draft, answerer.name, timings)
+
+    # ------------------------------------------------------------------ internals
+    def _finish(self, question, standalone, lang, passages, articles, draft, name, timings) -> Answer:
+        t = load_sections(f"extractive_{'ar' if lang == 'ar' else 'en'}")
+        notes: tuple[str, ...] = ()
+        if draft.answerable:
+            t2 = time.perf_counter()
+            checked = verify(draft, draft.sources or passages, articles, embedder=self.index.embedder)
+            timings["verify_ms"] = (time.perf_counter() - t2) * 1000
+            notes = tuple(f"removed unsupported sentence: {s}" for s in checked.removed)
+            if checked.citations:
+                return Answer(question=question, text=checked.text, citations=checked.citations,
+                              passages=tuple(passages), answerable=True, lang=lang,
+                              standalone_question=standalone, answerer=name, timings=timings, notes=notes)
+            notes += ("no sentence of the draft answer was supported by its sources",)
+        text = draft.text if not draft.answerable and draft.text else t["not_found"].render()
+        return Answer(question=question, text=text, citations=(), passages=tuple(passages), answerable=False,
+                      lang=lang, standalone_question=standalone, answerer=name, timings=timings, notes=notes)
+
+    def _article_texts(self, passages: Sequence[Passage]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for p in passages:
+            if p.article_id not in out:
+                article = self.index.get_article(p.article_id)
+                if article is not None:
+                    out[p.article_id] = article.text
+        return out
+
+    def _answerer(self, llm: str | None = None) -> Answerer:
+        spec = llm if llm is not None else self._llm_spec
+        if spec is None or spec in ("", "extractive", "builtin"):
+            return self.extractive
+        key = spec if isinstance(spec, str) else f"object:{id(spec)}"
+        if key not in self._llm_answerers:
+            from assistant.llm import make_llm_answerer
+
+            self._llm_answerers[key] = make_llm_answerer(spec)
+        return self._llm_answerers[key]
+
+
+def _check_question(question: str) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise EmptyQuestionError("The question is empty: type a question about the indexed articles.")
+    question = question.strip()
+    if len(question) > MAX_QUESTION_CHARS:
+        raise EmptyQuestionError(
+            f"The question is {len(question)} characters long; at most {MAX_QUESTION_CHARS} are accepted."
+        )
+    return question

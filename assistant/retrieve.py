@@ -1,0 +1,169 @@
+"""Hybrid cross-lingual retrieval: dense + Arabic-aware lexical (with names across scripts),
+fused by weighted reciprocal rank, then re-ranked at sentence level."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.names import NameMatcher, name_tokens
+from assistant.schema import Passage, SentenceSpan
+from index import Embedder, IndexStore, SearchFilters, StoredChunk
+from index.text import script_ratio, split_sentences, tokenize
+
+__all__ = ["RetrievalConfig", "Retriever", "question_script"]
+
+logger = logging.getLogger(__name__)
+
+
+def question_script(question: str) -> str:
+    """'ar' for a question written mostly in Arabic script, else 'latin'."""
+    return "ar" if script_ratio(question) >= 0.5 else "latin"
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """Retrieval knobs; the defaults were chosen on the dev sets (benchmarks/RESULTS.md).
+
+    ``weights`` gives, per question script, the RRF weight of each channel: ``dense`` (the
+    embedding model), ``lexical`` (BM25 over normalised, light-stemmed terms plus name
+    variants) and ``sentence`` (the best sentence of a candidate chunk against the question).
+    """
+
+    dense_k: int = 40
+    lexical_k: int = 40
+    rrf_k: int = 60
+    rerank_top: int = 8
+    name_limit: int = 4
+    name_min_score: float = 0.62
+    weights: dict[str, dict[str, float]] = field(
+        default_factory=lambda: {
+            "ar": {"dense": 1.0, "lexical": 0.8, "sentence": 1.0},
+            "latin": {"dense": 1.0, "lexical": 0.4, "sentence": 1.0},
+        }
+    )
+
+
+class Retriever:
+    """Finds passages for a question in one index. Thread-safe; share one per index."""
+
+    def __init__(self, store: IndexStore, embedder: Embedder, config: RetrievalConfig | None = None) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.config = config or RetrievalConfig()
+        self._matcher: NameMatcher | None = None
+        self._lock = threading.Lock()
+        self._sentence_cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
+
+    # ---------------------------------------------------------------- vocabulary for names
+    def refresh(self) -> None:
+        """Forget the name vocabulary (call after adding or removing articles)."""
+        with self._lock:
+            self._matcher = None
+
+    @property
+    def matcher(self) -> NameMatcher:
+        with self._lock:
+            if self._matcher is None:
+                self._matcher = NameMatcher(self.store.vocabulary())
+            return self._matcher
+
+    def query_terms(self, question: str) -> list[list[str]]:
+        """Lexical query: one group per question term, holding the term and its spelling variants
+        (an English name gives its Arabic spellings found in the index)."""
+        groups: dict[str, list[str]] = {}
+        for term in tokenize(question):
+            groups.setdefault(term, [term])
+        matcher = self.matcher
+        for token in name_tokens(question):
+            found = matcher.expand(token, limit=self.config.name_limit, min_score=self.config.name_min_score)
+            key = (tokenize(token) or [token.lower()])[0]
+            group = groups.setdefault(key, [key])
+            for word, _score in found:
+                for variant in tokenize(word) or [word]:
+                    if variant not in group:
+                        group.append(variant)
+        return list(groups.values())
+
+    # ---------------------------------------------------------------- retrieval
+    def retrieve(
+        self,
+        question: str,
+        k: int = 10,
+        *,
+        filters: SearchFilters | None = None,
+        rerank: bool = True,
+        query_vector: np.ndarray | None = None,
+    ) -> list[Passage]:
+        """The ``k`` best passages for ``question``, best first, each with scored sentences."""
+        cfg = self.config
+        weights = cfg.weights[question_script(question)]
+        qvec = query_vector if query_vector is not None else self.embedder.embed_queries([question])[0]
+        dense = self.store.dense_search(qvec, cfg.dense_k, filters)
+        lexical = self.store.lexical_search(self.query_terms(question), cfg.lexical_k, filters)
+        ranks: dict[str, dict[str, int]] = {}
+        for channel, hits in (("dense", dense), ("lexical", lexical)):
+            for rank, (cid, _score) in enumerate(hits, 1):
+                ranks.setdefault(cid, {})[channel] = rank
+        fused = sorted(ranks, key=lambda c: -_rrf(ranks[c], weights, cfg.rrf_k))
+        if not fused:
+            return []
+        chunks = {c.id: c for c in self.store.get_chunks(fused[: max(k, cfg.rerank_top) * 2])}
+        fused = [c for c in fused if c in chunks]
+        dense_score = dict(dense)
+        top = fused[: cfg.rerank_top] if rerank else []
+        sentences: dict[str, tuple[SentenceSpan, ...]] = {}
+        if top:
+            sentences = self._score_sentences([chunks[c] for c in top], qvec)
+            order = sorted(top, key=lambda c: -max((s.score for s in sentences[c]), default=-1.0))
+            for rank, cid in enumerate(order, 1):
+                ranks[cid]["sentence"] = rank
+            fused = sorted(fused, key=lambda c: -_rrf(ranks[c], weights, cfg.rrf_k))
+        out = []
+        for cid in fused[:k]:
+            c = chunks[cid]
+            out.append(
+                Passage(
+                    chunk_id=c.id, article_id=c.article_id, text=c.text,
+                    score=round(_rrf(ranks[cid], weights, cfg.rrf_k), 6),
+                    start=c.start, end=c.end, title=c.title, source=c.source, published=c.published,
+                    url=c.url, lang=c.lang, sentences=sentences.get(cid, ()),
+                    channels={**ranks[cid], **({"dense_cos": dense_score[cid]} if cid in dense_score else {})},
+                )
+            )
+        return out
+
+    def _score_sentences(self, chunks: Sequence[StoredChunk], qvec: np.ndarray) -> dict[str, tuple[SentenceSpan, ...]]:
+        spans: list[tuple[str, int, int, str]] = []
+        for c in chunks:
+            for s, e in split_sentences(c.text):
+                spans.append((c.id, c.start + s, c.start + e, c.text[s:e]))
+        keys = [(cid.split("::")[0], s, e) for cid, s, e, _ in spans]
+        missing = [i for i, key in enumerate(keys) if key not in self._sentence_cache]
+        if missing:
+            vectors = self.embedder.embed_passages([spans[i][3] for i in missing])
+            with self._lock:
+                for i, v in zip(missing, vectors, strict=True):
+                    self._sentence_cache[keys[i]] = v
+                while len(self._sentence_cache) > 20_000:
+                    self._sentence_cache.popitem(last=False)
+        out: dict[str, list[SentenceSpan]] = {c.id: [] for c in chunks}
+        for (cid, s, e, _), key in zip(spans, keys, strict=True):
+            vec = self._sentence_cache.get(key)
+            if vec is None:  # evicted by another thread between the two steps
+                vec = self.embedder.embed_passages([self.store_text(cid, s, e)])[0]
+            out[cid].append(SentenceSpan(s, e, round(float(np.dot(vec, qvec)), 6)))
+        return {cid: tuple(v) for cid, v in out.items()}
+
+    def store_text(self, chunk_id: str, start: int, end: int) -> str:
+        article = self.store.get_article(chunk_id.split("::")[0])
+        return article.text[start:end] if article else ""
+
+
+def _rrf(ranks: dict[str, int], weights: dict[str, float], k: int) -> float:
+    return sum(weights.get(ch, 0.0) / (k + r) for ch, r in ranks.items() if ch in weights)
