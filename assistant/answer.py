@@ -18,7 +18,7 @@ from typing import Protocol
 from assistant.citations import Draft, PinnedSpan
 from assistant.names import NameMatcher, is_name_like, name_tokens
 from assistant.schema import Passage
-from assistant.temporal import DateMention, find_dates, format_date
+from assistant.temporal import find_dates, format_date
 from index.text import tokenize
 from prompts import load_sections
 
@@ -85,6 +85,9 @@ class ExtractiveConfig:
     min_score: float = 0.80
     also_margin: float = 0.03
     max_sentences: int = 2
+    slot_margin: float = 0.06
+    slot_sentences: int = 8
+    window_words: int = 8
     common_zipf: float = 4.5
 
 
@@ -96,14 +99,47 @@ class _Candidate:
     score: float
 
 
+@dataclass(frozen=True)
+class _Slot:
+    """A candidate answer value (a date or a number) at [start, end) of a candidate sentence."""
+
+    cand: _Candidate
+    start: int  # offsets inside the sentence
+    end: int
+    value: str
+    specificity: int
+
+    def surface(self, articles: Mapping[str, str]) -> str:
+        return articles[self.cand.passage.article_id][self.cand.start + self.start : self.cand.start + self.end]
+
+    def window(self, articles: Mapping[str, str], words: int) -> str:
+        sentence = articles[self.cand.passage.article_id][self.cand.start : self.cand.end]
+        before = sentence[: self.start].split()[-words:]
+        after = sentence[self.end :].split()[:words]
+        return " ".join([*before, sentence[self.start : self.end], *after])
+
+
 class ExtractiveAnswerer:
     """The default answerer: deterministic, offline, quotes and cites sentences."""
 
     name = "extractive"
 
-    def __init__(self, config: ExtractiveConfig | None = None, *, matcher: Callable[[], NameMatcher] | None = None):
+    def __init__(
+        self,
+        config: ExtractiveConfig | None = None,
+        *,
+        matcher: Callable[[], NameMatcher] | None = None,
+        scorer: Callable[[str, list[str]], list[float]] | None = None,
+        terms: Callable[[str], list[list[str]]] | None = None,
+    ):
+        """``matcher`` gives the index's name matcher; ``scorer(question, texts)`` scores short
+        texts against the question (the retriever's sentence scoring), used to pick among
+        several dates or numbers; ``terms(question)`` gives its lexical term groups (with name
+        variants)."""
         self.config = config or ExtractiveConfig()
         self._matcher = matcher
+        self._scorer = scorer
+        self._terms = terms
 
     def draft(self, question: str, passages: Sequence[Passage], *, lang: str, articles: Mapping[str, str]) -> Draft:
         t = load_sections(f"extractive_{'ar' if lang == 'ar' else 'en'}")
@@ -120,12 +156,13 @@ class ExtractiveAnswerer:
             return Draft(t["not_found_names"].render(names=", ".join(missing)), answerable=False)
         qtype = question_type(question)
         top = [c for c in cands if c.score >= cands[0].score - self.config.also_margin]
+        wide = [c for c in cands if c.score >= cands[0].score - self.config.slot_margin][: self.config.slot_sentences]
         if qtype == "when":
-            draft = self._when(top, lang, articles, t)
+            draft = self._when(question, wide, lang, articles, t)
             if draft is not None:
                 return draft
         if qtype == "count":
-            draft = self._count(question, top, lang, articles, t)
+            draft = self._count(question, wide, lang, articles, t)
             if draft is not None:
                 return draft
             # A "how many" question whose supporting sentences hold no number is not answered.
@@ -133,52 +170,77 @@ class ExtractiveAnswerer:
         return self._sentences(top, lang, articles, t)
 
     # -------------------------------------------------------------- answer kinds
-    def _when(self, top: Sequence[_Candidate], lang: str, articles: Mapping[str, str], t) -> Draft | None:
-        found: list[tuple[_Candidate, DateMention]] = []
+    def _when(self, question: str, top: Sequence[_Candidate], lang: str, articles: Mapping[str, str], t) -> Draft | None:
+        slots = []
         for c in top:
-            text = articles[c.passage.article_id]
-            sentence = text[c.start : c.end]
-            mentions = find_dates(sentence, _pub_date(c.passage.published), c.passage.lang)
-            # Prefer a specific date; weekday-only mentions of the publication day come last.
-            mentions = sorted(mentions, key=lambda m: (m.approximate, _granularity_rank(m.granularity)))
-            if mentions:
-                found.append((c, mentions[0]))
-            if len(found) >= self.config.max_sentences:
-                break
-        if not found:
+            sentence = articles[c.passage.article_id][c.start : c.end]
+            for m in find_dates(sentence, _pub_date(c.passage.published), c.passage.lang):
+                slots.append(_Slot(c, m.start, m.end, format_date(m, lang), _granularity_rank(m.granularity)))
+        ranked = self._rank_slots(question, slots, articles)
+        if not ranked:
             return None
-        claims, pinned, sources, seen = [], {}, [], set()
-        for c, m in found:
-            value = format_date(m, lang)
-            if value in seen:
-                continue
-            seen.add(value)
+        chosen = [ranked[0]]
+        for score, slot in ranked[1:]:
+            if len(chosen) >= self.config.max_sentences or score < ranked[0][0] - self.config.also_margin:
+                break
+            # A second date only from a sentence that names everyone the first one does
+            # (the earlier meeting of the same two people, not any date nearby).
+            if all(slot.value != o.value and slot.cand.start != o.cand.start for _, o in chosen) and \
+                    self._covers(question, slot, chosen[0][1], articles):
+                chosen.append((score, slot))
+        claims, pinned, sources = [], {}, []
+        for _, slot in chosen:
             marker = len(sources) + 1
-            sources.append(c.passage)
-            pinned[marker] = PinnedSpan(c.start, c.end, m.text)
-            key = "when" if marker == 1 else "when_also"
-            claims.append(t[key].render(value=value, marker=marker))
+            sources.append(slot.cand.passage)
+            pinned[marker] = PinnedSpan(slot.cand.start, slot.cand.end, slot.surface(articles))
+            claims.append(t["when" if marker == 1 else "when_also"].render(value=slot.value, marker=marker))
         return Draft(" ".join(claims), pinned=pinned, claims=claims, sources=sources)
 
     def _count(self, question: str, top: Sequence[_Candidate], lang: str, articles: Mapping[str, str], t) -> Draft | None:
-        qterms = set(tokenize(question))
+        slots = []
         for c in top:
-            text = articles[c.passage.article_id]
-            sentence = text[c.start : c.end]
-            dates = find_dates(sentence, _pub_date(c.passage.published), c.passage.lang)
-            taken = [(m.start, m.end) for m in dates]
-            numbers = [
-                m for m in _NUMBER.finditer(sentence)
-                if not any(s <= m.start() < e for s, e in taken)
-            ]
-            if not numbers:
-                continue
-            best = min(numbers, key=lambda m: _distance_to_terms(sentence, m.start(), qterms))
-            value = best.group(0).translate(_ARABIC_DIGITS)
-            claim = t["count"].render(value=value, marker=1)
-            return Draft(claim, pinned={1: PinnedSpan(c.start, c.end, best.group(0))}, claims=[claim],
-                         sources=[c.passage])
-        return None
+            sentence = articles[c.passage.article_id][c.start : c.end]
+            taken = [(m.start, m.end) for m in find_dates(sentence, _pub_date(c.passage.published), c.passage.lang)]
+            for m in _NUMBER.finditer(sentence):
+                if not any(s <= m.start() < e for s, e in taken):
+                    slots.append(_Slot(c, m.start(), m.end(), m.group(0).translate(_ARABIC_DIGITS), 0))
+        ranked = self._rank_slots(question, slots, articles)
+        if not ranked:
+            return None
+        slot = ranked[0][1]
+        claim = t["count"].render(value=slot.value, marker=1)
+        pinned = {1: PinnedSpan(slot.cand.start, slot.cand.end, slot.surface(articles))}
+        return Draft(claim, pinned=pinned, claims=[claim], sources=[slot.cand.passage])
+
+    def _covers(self, question: str, slot: _Slot, first: _Slot, articles: Mapping[str, str]) -> bool:
+        if self._terms is None:
+            return True
+        groups = self._terms(question)
+
+        def covered(s: _Slot) -> set[int]:
+            terms = set(tokenize(articles[s.cand.passage.article_id][s.cand.start : s.cand.end]))
+            return {i for i, g in enumerate(groups) if terms.intersection(g)}
+
+        return covered(first) <= covered(slot)
+
+    def _rank_slots(self, question: str, slots: Sequence[_Slot], articles: Mapping[str, str]) -> list[tuple[float, _Slot]]:
+        """Candidate values ranked by how well the words around each one match the question.
+
+        A long sentence can hold several dates or numbers; the one whose neighbourhood (a window
+        of words around it) is closest to the question is the answer. Ties go to the better
+        sentence, then to the more specific date.
+        """
+        if not slots:
+            return []
+        if self._scorer is None:
+            scores = [s.cand.score for s in slots]
+        else:
+            scores = self._scorer(question, [s.window(articles, self.config.window_words) for s in slots])
+        ranked = [
+            (score + 0.2 * slot.cand.score - 0.004 * slot.specificity, slot)
+            for score, slot in zip(scores, slots, strict=True)
+        ]
+        return sorted(ranked, key=lambda x: -x[0])
 
     def _sentences(self, top: Sequence[_Candidate], lang: str, articles: Mapping[str, str], t) -> Draft:
         claims, pinned, sources = [], {}, []
@@ -212,11 +274,22 @@ class ExtractiveAnswerer:
         for name in names:
             if name.lower() in lowered:
                 continue
-            variants = matcher.expand(name, limit=8, min_score=0.62) if matcher else []
+            variants = []
+            for form in _name_forms(name):
+                variants += matcher.expand(form, limit=8, min_score=0.62) if matcher else []
             if any(v in terms or any(x in terms for x in tokenize(v)) for v, _ in variants):
                 continue
             missing.append(name)
         return missing
+
+
+def _name_forms(name: str) -> list[str]:
+    """A name and, for a demonym, its place: "Libyan" -> Libya, "Syrian" -> Syria, "Tunisian" -> Tunisia."""
+    forms = [name]
+    for suffix, repl in (("ian", "ia"), ("an", "a"), ("ese", ""), ("i", "")):
+        if name.lower().endswith(suffix) and len(name) - len(suffix) >= 3:
+            forms.append(name[: len(name) - len(suffix)] + repl)
+    return forms
 
 
 def _is_common(word: str, zipf: float) -> bool:
@@ -254,12 +327,3 @@ def _display_date(published: str | None, lang: str) -> str:
     return f"{d.day} {months[d.month - 1]} {d.year}"
 
 
-def _distance_to_terms(sentence: str, pos: int, qterms: set[str]) -> int:
-    """Characters between a position and the nearest word of the question (for picking a number)."""
-    from index.text import surface_tokens
-
-    best = 10**6
-    for word, s, _e in surface_tokens(sentence):
-        if qterms.intersection(tokenize(word)):
-            best = min(best, abs(s - pos))
-    return best

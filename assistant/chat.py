@@ -53,7 +53,12 @@ class Assistant:
         self.index = index
         self.top_k = top_k
         self.retriever = Retriever(index.store, index.embedder, retrieval)
-        self.extractive = ExtractiveAnswerer(extractive, matcher=lambda: self.retriever.matcher)
+        self.extractive = ExtractiveAnswerer(
+            extractive,
+            matcher=lambda: self.retriever.matcher,
+            scorer=self.retriever.score_texts,
+            terms=self.retriever.query_terms,
+        )
         self._llm_spec = llm
         self._llm_answerers: dict[str, Answerer] = {}
         self._write_lock = threading.Lock()

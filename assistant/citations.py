@@ -35,7 +35,7 @@ MARKER = re.compile(r"\s*\[(\d{1,3})\]")
 # e5 cosine of a claim and an unrelated sentence sits near 0.72-0.78; a paraphrase or
 # translation of the sentence above 0.85. Scaled so that 0.80 -> 0.33, 0.86 -> 0.6, 0.92 -> 1.
 SIM_FLOOR, SIM_CEIL = 0.76, 0.88
-SUPPORT_THRESHOLD = 0.5
+SUPPORT_THRESHOLD = 0.6  # a two-term claim sharing only one name with a sentence (0.5) is not supported
 
 
 @dataclass(frozen=True)

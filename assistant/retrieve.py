@@ -39,6 +39,7 @@ class RetrievalConfig:
     lexical_k: int = 40
     rrf_k: int = 60
     rerank_top: int = 8
+    sentence_term_bonus: float = 0.06
     name_limit: int = 4
     name_min_score: float = 0.62
     weights: dict[str, dict[str, float]] = field(
@@ -59,6 +60,7 @@ class Retriever:
         self._matcher: NameMatcher | None = None
         self._lock = threading.Lock()
         self._sentence_cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # ---------------------------------------------------------------- vocabulary for names
     def refresh(self) -> None:
@@ -103,9 +105,10 @@ class Retriever:
         """The ``k`` best passages for ``question``, best first, each with scored sentences."""
         cfg = self.config
         weights = cfg.weights[question_script(question)]
-        qvec = query_vector if query_vector is not None else self.embedder.embed_queries([question])[0]
+        qvec = query_vector if query_vector is not None else self._query_vector(question)
         dense = self.store.dense_search(qvec, cfg.dense_k, filters)
-        lexical = self.store.lexical_search(self.query_terms(question), cfg.lexical_k, filters)
+        groups = self.query_terms(question)
+        lexical = self.store.lexical_search(groups, cfg.lexical_k, filters)
         ranks: dict[str, dict[str, int]] = {}
         for channel, hits in (("dense", dense), ("lexical", lexical)):
             for rank, (cid, _score) in enumerate(hits, 1):
@@ -119,7 +122,7 @@ class Retriever:
         top = fused[: cfg.rerank_top] if rerank else []
         sentences: dict[str, tuple[SentenceSpan, ...]] = {}
         if top:
-            sentences = self._score_sentences([chunks[c] for c in top], qvec)
+            sentences = self._score_sentences([chunks[c] for c in top], qvec, groups)
             order = sorted(top, key=lambda c: -max((s.score for s in sentences[c]), default=-1.0))
             for rank, cid in enumerate(order, 1):
                 ranks[cid]["sentence"] = rank
@@ -138,7 +141,38 @@ class Retriever:
             )
         return out
 
-    def _score_sentences(self, chunks: Sequence[StoredChunk], qvec: np.ndarray) -> dict[str, tuple[SentenceSpan, ...]]:
+    def score_texts(self, question: str, texts: Sequence[str]) -> list[float]:
+        """Short texts (e.g. the words around a date) scored against the question like sentences:
+        cosine plus the share of question terms they contain."""
+        if not texts:
+            return []
+        qvec = self._query_vector(question)
+        groups = self.query_terms(question)
+        vectors = self.embedder.embed_passages(list(texts))
+        out = []
+        for text, vec in zip(texts, vectors, strict=True):
+            terms = set(tokenize(text))
+            covered = sum(1 for g in groups if terms.intersection(g)) / len(groups) if groups else 0.0
+            out.append(float(np.dot(vec, qvec)) + self.config.sentence_term_bonus * covered)
+        return out
+
+    def _query_vector(self, question: str) -> np.ndarray:
+        with self._lock:
+            cached = self._query_cache.get(question)
+        if cached is None:
+            cached = self.embedder.embed_queries([question])[0]
+            with self._lock:
+                self._query_cache[question] = cached
+                while len(self._query_cache) > 256:
+                    self._query_cache.popitem(last=False)
+        return cached
+
+    def _score_sentences(
+        self, chunks: Sequence[StoredChunk], qvec: np.ndarray, groups: Sequence[Sequence[str]] = ()
+    ) -> dict[str, tuple[SentenceSpan, ...]]:
+        """Each sentence's cosine with the question, plus a bonus for the share of question terms
+        (any spelling variant, e.g. a name in Arabic script) that it contains: among sentences of
+        near-equal similarity, the one naming the people asked about wins."""
         spans: list[tuple[str, int, int, str]] = []
         for c in chunks:
             for s, e in split_sentences(c.text):
@@ -157,8 +191,20 @@ class Retriever:
             vec = self._sentence_cache.get(key)
             if vec is None:  # evicted by another thread between the two steps
                 vec = self.embedder.embed_passages([self.store_text(cid, s, e)])[0]
-            out[cid].append(SentenceSpan(s, e, round(float(np.dot(vec, qvec)), 6)))
+            score = float(np.dot(vec, qvec))
+            if groups:
+                terms = set(tokenize(self._sentence_text(chunks, cid, s, e)))
+                covered = sum(1 for g in groups if terms.intersection(g))
+                score += self.config.sentence_term_bonus * covered / len(groups)
+            out[cid].append(SentenceSpan(s, e, round(score, 6)))
         return {cid: tuple(v) for cid, v in out.items()}
+
+    @staticmethod
+    def _sentence_text(chunks: Sequence[StoredChunk], chunk_id: str, start: int, end: int) -> str:
+        for c in chunks:
+            if c.id == chunk_id:
+                return c.text[start - c.start : end - c.start]
+        return ""
 
     def store_text(self, chunk_id: str, start: int, end: int) -> str:
         article = self.store.get_article(chunk_id.split("::")[0])

@@ -97,7 +97,7 @@ class SentenceTransformerEmbedder:
 
                     model = SentenceTransformer(path, device="cpu", local_files_only=True)
                     model.max_seq_length = min(self.config.max_seq_length, model.max_seq_length or 512)
-                    dim = int(model.get_sentence_embedding_dimension() or 0)
+                    dim = int(model.get_embedding_dimension() or 0)
                 elif self.config.backend in ("onnx", "onnx-int8"):
                     from index.fast_embedding import OnnxEncoder
 
