@@ -47,7 +47,7 @@ demo-index: setup
 
 run: demo-index
 	$(PY) -m index stats --index-dir $(INDEX_DIR)
-	$(PY) -m assistant ask "When did Yevkurov meet Haftar?" --index-dir $(INDEX_DIR)
+	$(PY) app.py --index-dir $(INDEX_DIR) --host $(HOST) --port $(PORT)
 
 test: setup browser
 	$(PY) -m pytest -p no:cacheprovider
