@@ -69,3 +69,34 @@ def test_support_score_uses_embedding_similarity_when_words_differ():
     assert support_score("Work begins in spring", "Work starts in March.") < 0.5
     assert support_score("بدأ العمل", "Work starts in March.", similarity=0.9) > 0.5
     assert split_claims("One [1]. Two [2].") == ["One [1].", "Two [2]."]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from index.text import split_sentences  # noqa: E402
+
+_words = st.sampled_from(["حفتر", "بنغازي", "التقى", "council", "bridge", "17", "سبتمبر", "the", "é", "٣٫٥"])
+_sentence = st.lists(_words, min_size=1, max_size=12).map(" ".join).map(lambda s: s + st_end(s))
+
+
+def st_end(s: str) -> str:
+    return "؟" if any("\u0600" <= ch <= "\u06ff" for ch in s) and len(s) % 2 else "."
+
+
+@settings(max_examples=150, deadline=None)
+@given(sentences=st.lists(_sentence, min_size=1, max_size=8), picks=st.lists(st.integers(0, 7), min_size=1, max_size=4),
+       noise=st.text(max_size=5))
+def test_citation_offsets_always_slice_the_article_to_the_quote(sentences, picks, noise):
+    text = noise + " " + "\n".join(sentences)
+    spans = split_sentences(text)
+    p = Passage(chunk_id="a::0", article_id="a", text=text, score=1.0, start=0, end=len(text))
+    claims = []
+    for i in picks:
+        s, e = spans[i % len(spans)]
+        claims.append(f"{text[s:e]} [1]")
+    out = verify(Draft(" ".join(claims), claims=claims), [p], {"a": text})
+    for c in out.citations:
+        assert text[c.start : c.end] == c.quote and c.quote
+        assert 0 <= c.start < c.end <= len(text)
+    assert all(f"[{c.marker}]" in out.text for c in out.citations)
