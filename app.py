@@ -34,7 +34,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: n
 
 import gradio as gr
 
-from assistant import Answer, AssistantError, Citation, IndexingError, SearchFilters
+from assistant import ARTICLE_FILE_SUFFIXES, Answer, AssistantError, Citation, IndexingError, SearchFilters
 
 __all__ = [
     "EXAMPLE_QUESTIONS",
@@ -66,21 +66,8 @@ EXAMPLE_QUESTIONS = (
     "متى التقى يفكوروف بحفتر؟",
     "Who received Haftar when he arrived in Russia?",
 )
-# The formats the index reads (index/articles.py), longest suffix first.
-UPLOAD_SUFFIXES = (
-    ".jsonl.gz",
-    ".jsonl",
-    ".ndjson",
-    ".json",
-    ".txt",
-    ".md",
-    ".markdown",
-    ".html",
-    ".htm",
-    ".xml",
-    ".rss",
-    ".atom",
-)
+# The formats the index reads, longest suffix first.
+UPLOAD_SUFFIXES = ARTICLE_FILE_SUFFIXES
 AUTH_ENV = "NEWS_ASSISTANT_AUTH"
 BUILTIN = "Built-in (extractive, offline)"
 LLM_ENDPOINT = "LLM endpoint"

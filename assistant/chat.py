@@ -148,15 +148,8 @@ class Assistant:
         llm: str | None = None,
     ) -> Answer:
         """Answer ``question`` from the index; every sentence of the answer cites its source."""
-        question = _check_question(question)
-        timings: dict[str, float] = {}
-        t0 = time.perf_counter()
-        standalone = self.standalone_question(question, history, llm=llm)
-        lang = question_language(question)
-        passages = self.retriever.retrieve(standalone, k or self.top_k, filters=filters)
-        timings["retrieve_ms"] = (time.perf_counter() - t0) * 1000
+        question, standalone, lang, passages, articles, timings = self._prepare(question, history, filters, k, llm)
         answerer = self._answerer(llm)
-        articles = self._article_texts(passages)
         t1 = time.perf_counter()
         draft = answerer.draft(standalone, passages, lang=lang, articles=articles)
         timings["draft_ms"] = (time.perf_counter() - t1) * 1000
@@ -182,13 +175,7 @@ class Assistant:
                 yield " ".join(words[:i])
             yield answer
             return
-        question = _check_question(question)
-        t0 = time.perf_counter()
-        standalone = self.standalone_question(question, history, llm=llm)
-        lang = question_language(question)
-        passages = self.retriever.retrieve(standalone, k or self.top_k, filters=filters)
-        timings = {"retrieve_ms": (time.perf_counter() - t0) * 1000}
-        articles = self._article_texts(passages)
+        question, standalone, lang, passages, articles, timings = self._prepare(question, history, filters, k, llm)
         draft = None
         for item in stream_draft(standalone, passages, lang=lang, articles=articles):
             if isinstance(item, str):
@@ -199,6 +186,16 @@ class Assistant:
         yield self._finish(question, standalone, lang, passages, articles, draft, answerer.name, timings)
 
     # ------------------------------------------------------------------ internals
+    def _prepare(self, question, history, filters, k, llm):
+        """Check the question, make it standalone, retrieve, and fetch the articles' texts."""
+        question = _check_question(question)
+        t0 = time.perf_counter()
+        standalone = self.standalone_question(question, history, llm=llm)
+        lang = question_language(question)
+        passages = self.retriever.retrieve(standalone, k or self.top_k, filters=filters)
+        timings = {"retrieve_ms": (time.perf_counter() - t0) * 1000}
+        return question, standalone, lang, passages, self._article_texts(passages), timings
+
     def _finish(self, question, standalone, lang, passages, articles, draft, name, timings) -> Answer:
         t = load_sections(f"extractive_{'ar' if lang == 'ar' else 'en'}")
         notes: tuple[str, ...] = ()
