@@ -104,7 +104,7 @@ def main() -> None:
     if args.write:
         from benchmarks.results_file import replace_section
 
-        replace_section(args.write, "hnsw", "## HNSW settings", table)
+        replace_section(args.write, "hnsw", "## HNSW settings (`benchmarks/hnsw.py`)\n\n" + table)
 
 
 if __name__ == "__main__":
