@@ -92,6 +92,7 @@ class ExtractiveConfig:
     slot_sentences: int = 8
     window_words: int = 8
     common_zipf: float = 4.5
+    name_match_score: float = 0.45
 
 
 @dataclass(frozen=True)
@@ -266,24 +267,25 @@ class ExtractiveAnswerer:
 
     # -------------------------------------------------------------- checks
     def _missing_names(self, question: str, passages: Sequence[Passage], articles: Mapping[str, str]) -> list[str]:
-        """Rare Latin names of the question that no retrieved article mentions in any spelling."""
+        """Rare Latin names of the question that the index never mentions, in any spelling.
+
+        Checked against the whole index's words, not only the retrieved passages: names are
+        often translated rather than transliterated ("Euphrates", الفرات), so a strict check
+        would decline answerable questions. Measured on XQuAD English questions: 6.6% of them
+        name something the matcher cannot find at ``name_match_score``; see RESULTS.md.
+        """
         names = [n for n in name_tokens(question) if is_name_like(n) and not _is_common(n, self.config.common_zipf)]
         if not names:
             return []
-        texts = {p.article_id: articles.get(p.article_id, "") for p in passages}
-        terms: set[str] = set()
-        for text in texts.values():
-            terms.update(tokenize(text))
-        lowered = " ".join(texts.values()).lower()
+        lowered = " ".join(articles.get(p.article_id, "") for p in passages).lower()
         matcher = self._matcher() if self._matcher else None
         missing = []
         for name in names:
-            if name.lower() in lowered:
+            if name.lower() in lowered or (matcher is not None and (name in matcher or name.lower() in matcher)):
                 continue
-            variants = []
-            for form in _name_forms(name):
-                variants += matcher.expand(form, limit=8, min_score=0.62) if matcher else []
-            if any(v in terms or any(x in terms for x in tokenize(v)) for v, _ in variants):
+            if matcher is None or any(
+                matcher.expand(form, limit=1, min_score=self.config.name_match_score) for form in _name_forms(name)
+            ):
                 continue
             missing.append(name)
         return missing

@@ -92,7 +92,7 @@ class Assistant:
         """Add articles (files, folders, globs, URLs); they are searchable when this returns."""
         with self._write_lock:
             report = self.index.add(inputs, limit=limit, progress=progress)
-        self.retriever.refresh()
+        self.retriever.refresh(None if report.updated else report.added_ids)
         return report
 
     def remove(self, article_ids: Sequence[str]) -> list[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
-from collections.abc import Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,9 +14,9 @@ import numpy as np
 from assistant.names import NameMatcher, name_tokens
 from assistant.schema import Passage, SentenceSpan
 from index import Embedder, IndexStore, SearchFilters, StoredChunk
-from index.text import script_ratio, split_sentences, tokenize
+from index.text import script_ratio, split_sentences, surface_tokens, tokenize
 
-__all__ = ["RetrievalConfig", "Retriever", "question_script"]
+__all__ = ["RetrievalConfig", "Retriever", "question_script", "surface_vocabulary"]
 
 logger = logging.getLogger(__name__)
 
@@ -66,16 +66,22 @@ class Retriever:
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # ---------------------------------------------------------------- vocabulary for names
-    def refresh(self) -> None:
-        """Forget the name vocabulary (call after adding or removing articles)."""
+    def refresh(self, added_ids: Sequence[str] | None = None) -> None:
+        """Update the name vocabulary after a change: new articles' words are added to it; any
+        other change (updates, removals) rebuilds it on next use."""
         with self._lock:
-            self._matcher = None
+            if added_ids is not None and self._matcher is not None:
+                self._matcher.add(surface_vocabulary(self.store.iter_texts(added_ids)))
+            else:
+                self._matcher = None
 
     @property
     def matcher(self) -> NameMatcher:
+        """Names across scripts, matched against the surface words of the indexed articles (not
+        the stemmed lexical terms: stemming would cut "بانثرز" to "انثرز" and lose the name)."""
         with self._lock:
             if self._matcher is None:
-                self._matcher = NameMatcher(self.store.vocabulary())
+                self._matcher = NameMatcher(surface_vocabulary(self.store.iter_texts()))
             return self._matcher
 
     def query_terms(self, question: str) -> list[list[str]]:
@@ -212,6 +218,14 @@ class Retriever:
     def store_text(self, chunk_id: str, start: int, end: int) -> str:
         article = self.store.get_article(chunk_id.split("::")[0])
         return article.text[start:end] if article else ""
+
+
+def surface_vocabulary(texts: Iterable[tuple[str, str]]) -> Counter[str]:
+    """Document frequency of every surface word (no stemming) in ``(id, text)`` pairs."""
+    df: Counter[str] = Counter()
+    for _id, text in texts:
+        df.update({word for word, _s, _e in surface_tokens(text)})
+    return df
 
 
 def _rrf(ranks: dict[str, int], weights: dict[str, float], k: int) -> float:

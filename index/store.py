@@ -603,6 +603,24 @@ class IndexStore:
             ).fetchall()
         return dict(rows)
 
+    def iter_texts(self, article_ids: Iterable[str] | None = None) -> Iterator[tuple[str, str]]:
+        """``(article_id, text)`` of every stored article (or of the given ones), in batches."""
+        with self._lock:
+            ids = (
+                [r[0] for r in self._conn.execute("SELECT id FROM articles WHERE state = 'ok'")]
+                if article_ids is None
+                else list(article_ids)
+            )
+        for start in range(0, len(ids), 200):
+            batch = ids[start : start + 200]
+            with self._lock:
+                rows = self._conn.execute(
+                    f"SELECT id, title || char(10) || text FROM articles WHERE state = 'ok' AND id IN "
+                    f"({','.join('?' * len(batch))})",
+                    batch,
+                ).fetchall()
+            yield from rows
+
     def chunk_count(self) -> int:
         with self._lock:
             return self._conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
