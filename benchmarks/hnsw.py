@@ -63,7 +63,7 @@ def measure(vectors: np.ndarray, n_queries: int, k: int = 10) -> list[tuple[str,
     with tempfile.TemporaryDirectory() as tmp:
         client = chromadb.PersistentClient(path=tmp, settings=Settings(anonymized_telemetry=False))
         for name, hnsw in SETTINGS.items():
-            col = client.create_collection(f"c{len(rows)}", configuration={"hnsw": hnsw})
+            col = client.create_collection(f"hnsw-{len(rows)}", configuration={"hnsw": hnsw})
             t0 = time.perf_counter()
             for s in range(0, len(base), 5000):
                 col.add(ids=[str(i) for i in range(s, min(s + 5000, len(base)))], embeddings=base[s : s + 5000])
