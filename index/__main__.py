@@ -205,10 +205,12 @@ def _cmd_remove(args: argparse.Namespace) -> int:
 def _cmd_prepare_model(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from index.fast_embedding import export_onnx
     from index.model import ensure_default_model
 
     path = ensure_default_model(Path(args.cache_dir) if args.cache_dir else None)
-    print(f"model ready: {path}")
+    onnx = export_onnx(path)  # the default backend runs the model through ONNX Runtime
+    print(f"model ready: {path} (ONNX: {onnx})")
     return 0
 
 

