@@ -28,13 +28,22 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--index-dir", default=os.environ.get("NEWS_ASSISTANT_INDEX", "news-index"))
     ask.add_argument("--chroma-url", default=os.environ.get("NEWS_ASSISTANT_CHROMA_URL"))
-    ask.add_argument("--llm", default=os.environ.get("NEWS_ASSISTANT_LLM"),
-                     help="'extractive' (default, no LLM), 'openai:http://HOST:PORT/v1#MODEL' or 'gguf:PATH'")
+    ask.add_argument(
+        "--llm",
+        default=os.environ.get("NEWS_ASSISTANT_LLM"),
+        help="'extractive' (default, no LLM), 'openai:http://HOST:PORT/v1#MODEL' or 'gguf:PATH'",
+    )
     ask.add_argument("-k", "--top-k", type=int, default=6, help="passages given to the answerer")
-    ask.add_argument("--from", dest="date_from", type=dt.date.fromisoformat, help="published on or after (YYYY-MM-DD)")
-    ask.add_argument("--to", dest="date_to", type=dt.date.fromisoformat, help="published on or before (YYYY-MM-DD)")
+    ask.add_argument(
+        "--from", dest="date_from", type=dt.date.fromisoformat, help="published on or after (YYYY-MM-DD)"
+    )
+    ask.add_argument(
+        "--to", dest="date_to", type=dt.date.fromisoformat, help="published on or before (YYYY-MM-DD)"
+    )
     ask.add_argument("--source", action="append", default=[], help="only this outlet (repeatable)")
-    ask.add_argument("--lang", action="append", default=[], help="only articles in this language (repeatable)")
+    ask.add_argument(
+        "--lang", action="append", default=[], help="only articles in this language (repeatable)"
+    )
     ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
     ask.add_argument("--passages", action="store_true", help="also print the retrieved passages")
     ask.add_argument("-v", "--verbose", action="count", default=0)
@@ -66,13 +75,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     from index.store import read_index_meta
 
     if read_index_meta(args.index_dir) is None:
-        print(f"error: {args.index_dir}: no index here; build one with: python -m index add PATH --index-dir "
-              f"{args.index_dir}", file=sys.stderr)
+        print(
+            f"error: {args.index_dir}: no index here; build one with: python -m index add PATH --index-dir "
+            f"{args.index_dir}",
+            file=sys.stderr,
+        )
         return 2
-    filters = SearchFilters(date_from=args.date_from, date_to=args.date_to, sources=tuple(args.source),
-                            langs=tuple(args.lang))
+    filters = SearchFilters(
+        date_from=args.date_from, date_to=args.date_to, sources=tuple(args.source), langs=tuple(args.lang)
+    )
     try:
-        with Assistant.open(args.index_dir, llm=args.llm, chroma_url=args.chroma_url, top_k=args.top_k) as bot:
+        with Assistant.open(
+            args.index_dir, llm=args.llm, chroma_url=args.chroma_url, top_k=args.top_k
+        ) as bot:
             answer = bot.ask(args.question, filters=None if filters.is_empty() else filters)
     except (AssistantError, IndexingError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -38,16 +38,22 @@ class Answerer(Protocol):
 
     name: str
 
-    def draft(self, question: str, passages: Sequence[Passage], *, lang: str, articles: Mapping[str, str]) -> Draft: ...
+    def draft(
+        self, question: str, passages: Sequence[Passage], *, lang: str, articles: Mapping[str, str]
+    ) -> Draft: ...
 
 
 _WHEN_EN = re.compile(
     r"^\s*(when\b|what (date|day|year|month|time)\b|in what (year|month)\b|on what (date|day)\b|"
-    r"which (year|date|day|month)\b|how long ago\b)", re.I)
+    r"which (year|date|day|month)\b|how long ago\b)",
+    re.I,
+)
 _COUNT_EN = re.compile(r"\b(how many|how much|what number of|what percentage|what percent)\b", re.I)
 _WHO_EN = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 _WHERE_EN = re.compile(r"^\s*where\b", re.I)
-_WHEN_AR = re.compile(r"(^|\s)(متى|في أي (عام|سنة|يوم|شهر|تاريخ)|ما (هو )?تاريخ|في اي (عام|سنة|يوم|شهر|تاريخ))")
+_WHEN_AR = re.compile(
+    r"(^|\s)(متى|في أي (عام|سنة|يوم|شهر|تاريخ)|ما (هو )?تاريخ|في اي (عام|سنة|يوم|شهر|تاريخ))"
+)
 _COUNT_AR = re.compile(r"(^|\s)(كم|ما عدد|ما هو عدد|ما نسبة)(\s|$)")
 _WHO_AR = re.compile(r"^\s*(من|مَن)\s")
 _WHERE_AR = re.compile(r"(^|\s)(أين|اين)(\s|$)")
@@ -63,8 +69,12 @@ def question_language(question: str) -> str:
 def question_type(question: str) -> str:
     """'when', 'count', 'who', 'where' or 'other'."""
     q = question.strip()
-    for kind, en, ar in (("when", _WHEN_EN, _WHEN_AR), ("count", _COUNT_EN, _COUNT_AR),
-                         ("who", _WHO_EN, _WHO_AR), ("where", _WHERE_EN, _WHERE_AR)):
+    for kind, en, ar in (
+        ("when", _WHEN_EN, _WHEN_AR),
+        ("count", _COUNT_EN, _COUNT_AR),
+        ("who", _WHO_EN, _WHO_AR),
+        ("where", _WHERE_EN, _WHERE_AR),
+    ):
         if en.search(q) or ar.search(q):
             return kind
     return "other"
@@ -114,7 +124,9 @@ class _Slot:
     specificity: int
 
     def surface(self, articles: Mapping[str, str]) -> str:
-        return articles[self.cand.passage.article_id][self.cand.start + self.start : self.cand.start + self.end]
+        return articles[self.cand.passage.article_id][
+            self.cand.start + self.start : self.cand.start + self.end
+        ]
 
     def window(self, articles: Mapping[str, str], words: int) -> str:
         sentence = articles[self.cand.passage.article_id][self.cand.start : self.cand.end]
@@ -145,7 +157,9 @@ class ExtractiveAnswerer:
         self._scorer = scorer
         self._terms = terms
 
-    def draft(self, question: str, passages: Sequence[Passage], *, lang: str, articles: Mapping[str, str]) -> Draft:
+    def draft(
+        self, question: str, passages: Sequence[Passage], *, lang: str, articles: Mapping[str, str]
+    ) -> Draft:
         t = load_sections(f"extractive_{'ar' if lang == 'ar' else 'en'}")
         cands = sorted(
             (_Candidate(p, s.start, s.end, s.score) for p in passages for s in p.sentences),
@@ -155,15 +169,20 @@ class ExtractiveAnswerer:
         if threshold is None:
             threshold = self.config.min_score_arabic if lang == "ar" else self.config.min_score_latin
         if not cands or cands[0].score < threshold:
-            logger.info("best sentence %.3f below %.3f: not answerable",
-                        cands[0].score if cands else float("nan"), threshold)
+            logger.info(
+                "best sentence %.3f below %.3f: not answerable",
+                cands[0].score if cands else float("nan"),
+                threshold,
+            )
             return Draft(t["not_found"].render(), answerable=False)
         missing = self._missing_names(question, passages, articles)
         if missing:
             return Draft(t["not_found_names"].render(names=", ".join(missing)), answerable=False)
         qtype = question_type(question)
         top = [c for c in cands if c.score >= cands[0].score - self.config.also_margin]
-        wide = [c for c in cands if c.score >= cands[0].score - self.config.slot_margin][: self.config.slot_sentences]
+        wide = [c for c in cands if c.score >= cands[0].score - self.config.slot_margin][
+            : self.config.slot_sentences
+        ]
         if qtype == "when":
             draft = self._when(question, wide, lang, articles, t)
             if draft is not None:
@@ -177,7 +196,9 @@ class ExtractiveAnswerer:
         return self._sentences(top, lang, articles, t)
 
     # -------------------------------------------------------------- answer kinds
-    def _when(self, question: str, top: Sequence[_Candidate], lang: str, articles: Mapping[str, str], t) -> Draft | None:
+    def _when(
+        self, question: str, top: Sequence[_Candidate], lang: str, articles: Mapping[str, str], t
+    ) -> Draft | None:
         slots = []
         for c in top:
             sentence = articles[c.passage.article_id][c.start : c.end]
@@ -192,8 +213,9 @@ class ExtractiveAnswerer:
                 break
             # A second date only from a sentence that names everyone the first one does
             # (the earlier meeting of the same two people, not any date nearby).
-            if all(slot.value != o.value and slot.cand.start != o.cand.start for _, o in chosen) and \
-                    self._covers(question, slot, chosen[0][1], articles):
+            if all(
+                slot.value != o.value and slot.cand.start != o.cand.start for _, o in chosen
+            ) and self._covers(question, slot, chosen[0][1], articles):
                 chosen.append((score, slot))
         claims, pinned, sources = [], {}, []
         for _, slot in chosen:
@@ -203,11 +225,15 @@ class ExtractiveAnswerer:
             claims.append(t["when" if marker == 1 else "when_also"].render(value=slot.value, marker=marker))
         return Draft(" ".join(claims), pinned=pinned, claims=claims, sources=sources)
 
-    def _count(self, question: str, top: Sequence[_Candidate], lang: str, articles: Mapping[str, str], t) -> Draft | None:
+    def _count(
+        self, question: str, top: Sequence[_Candidate], lang: str, articles: Mapping[str, str], t
+    ) -> Draft | None:
         slots = []
         for c in top:
             sentence = articles[c.passage.article_id][c.start : c.end]
-            taken = [(m.start, m.end) for m in find_dates(sentence, _pub_date(c.passage.published), c.passage.lang)]
+            taken = [
+                (m.start, m.end) for m in find_dates(sentence, _pub_date(c.passage.published), c.passage.lang)
+            ]
             for m in _NUMBER.finditer(sentence):
                 if not any(s <= m.start() < e for s, e in taken):
                     slots.append(_Slot(c, m.start(), m.end(), m.group(0).translate(_ARABIC_DIGITS), 0))
@@ -230,7 +256,9 @@ class ExtractiveAnswerer:
 
         return covered(first) <= covered(slot)
 
-    def _rank_slots(self, question: str, slots: Sequence[_Slot], articles: Mapping[str, str]) -> list[tuple[float, _Slot]]:
+    def _rank_slots(
+        self, question: str, slots: Sequence[_Slot], articles: Mapping[str, str]
+    ) -> list[tuple[float, _Slot]]:
         """Candidate values ranked by how well the words around each one match the question.
 
         A long sentence can hold several dates or numbers; the one whose neighbourhood (a window
@@ -258,15 +286,22 @@ class ExtractiveAnswerer:
             sources.append(c.passage)
             pinned[marker] = PinnedSpan(c.start, c.end, quote)
             if marker == 1:
-                claims.append(t["sentence"].render(
-                    source=c.passage.source or c.passage.title or c.passage.article_id,
-                    date=_display_date(c.passage.published, lang), marker=marker, quote=quote))
+                claims.append(
+                    t["sentence"].render(
+                        source=c.passage.source or c.passage.title or c.passage.article_id,
+                        date=_display_date(c.passage.published, lang),
+                        marker=marker,
+                        quote=quote,
+                    )
+                )
             else:
                 claims.append(t["sentence_also"].render(marker=marker, quote=quote))
         return Draft("\n".join(claims), pinned=pinned, claims=claims, sources=sources)
 
     # -------------------------------------------------------------- checks
-    def _missing_names(self, question: str, passages: Sequence[Passage], articles: Mapping[str, str]) -> list[str]:
+    def _missing_names(
+        self, question: str, passages: Sequence[Passage], articles: Mapping[str, str]
+    ) -> list[str]:
         """Rare Latin names of the question that the index never mentions, in any spelling.
 
         Checked against the whole index's words, not only the retrieved passages: names are
@@ -274,17 +309,22 @@ class ExtractiveAnswerer:
         would decline answerable questions. Measured on XQuAD English questions: 6.6% of them
         name something the matcher cannot find at ``name_match_score``; see RESULTS.md.
         """
-        names = [n for n in name_tokens(question) if is_name_like(n) and not _is_common(n, self.config.common_zipf)]
+        names = [
+            n for n in name_tokens(question) if is_name_like(n) and not _is_common(n, self.config.common_zipf)
+        ]
         if not names:
             return []
         lowered = " ".join(articles.get(p.article_id, "") for p in passages).lower()
         matcher = self._matcher() if self._matcher else None
         missing = []
         for name in names:
-            if name.lower() in lowered or (matcher is not None and (name in matcher or name.lower() in matcher)):
+            if name.lower() in lowered or (
+                matcher is not None and (name in matcher or name.lower() in matcher)
+            ):
                 continue
             if matcher is None or any(
-                matcher.expand(form, limit=1, min_score=self.config.name_match_score) for form in _name_forms(name)
+                matcher.expand(form, limit=1, min_score=self.config.name_match_score)
+                for form in _name_forms(name)
             ):
                 continue
             missing.append(name)
@@ -321,10 +361,34 @@ def _pub_date(published: str | None) -> dt.date | None:
         return None
 
 
-_MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December"]
-_MONTHS_AR = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
-              "نوفمبر", "ديسمبر"]
+_MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_MONTHS_AR = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+]
 
 
 def _display_date(published: str | None, lang: str) -> str:
@@ -333,5 +397,3 @@ def _display_date(published: str | None, lang: str) -> str:
         return "undated" if lang != "ar" else "من دون تاريخ"
     months = _MONTHS_AR if lang == "ar" else _MONTHS_EN
     return f"{d.day} {months[d.month - 1]} {d.year}"
-
-

@@ -87,7 +87,11 @@ class Assistant:
 
     # ------------------------------------------------------------------ index side
     def add(
-        self, inputs: Sequence[str], *, limit: int | None = None, progress: Callable[[int, str], None] | None = None
+        self,
+        inputs: Sequence[str],
+        *,
+        limit: int | None = None,
+        progress: Callable[[int, str], None] | None = None,
     ) -> AddReport:
         """Add articles (files, folders, globs, URLs); they are searchable when this returns."""
         with self._write_lock:
@@ -124,7 +128,9 @@ class Assistant:
         """The ``k`` best passages for a question (cross-lingual, hybrid, sentence-reranked)."""
         return self.retriever.retrieve(_check_question(question), k, filters=filters)
 
-    def standalone_question(self, question: str, history: Sequence[Any] | None = None, *, llm: str | None = None) -> str:
+    def standalone_question(
+        self, question: str, history: Sequence[Any] | None = None, *, llm: str | None = None
+    ) -> str:
         """The follow-up ``question`` rewritten to stand alone, using the conversation."""
         messages = normalize_history(history)
         if not messages:
@@ -148,7 +154,9 @@ class Assistant:
         llm: str | None = None,
     ) -> Answer:
         """Answer ``question`` from the index; every sentence of the answer cites its source."""
-        question, standalone, lang, passages, articles, timings = self._prepare(question, history, filters, k, llm)
+        question, standalone, lang, passages, articles, timings = self._prepare(
+            question, history, filters, k, llm
+        )
         answerer = self._answerer(llm)
         t1 = time.perf_counter()
         draft = answerer.draft(standalone, passages, lang=lang, articles=articles)
@@ -175,7 +183,9 @@ class Assistant:
                 yield " ".join(words[:i])
             yield answer
             return
-        question, standalone, lang, passages, articles, timings = self._prepare(question, history, filters, k, llm)
+        question, standalone, lang, passages, articles, timings = self._prepare(
+            question, history, filters, k, llm
+        )
         draft = None
         for item in stream_draft(standalone, passages, lang=lang, articles=articles):
             if isinstance(item, str):
@@ -205,13 +215,32 @@ class Assistant:
             timings["verify_ms"] = (time.perf_counter() - t2) * 1000
             notes = tuple(f"removed unsupported sentence: {s}" for s in checked.removed)
             if checked.citations:
-                return Answer(question=question, text=checked.text, citations=checked.citations,
-                              passages=tuple(passages), answerable=True, lang=lang,
-                              standalone_question=standalone, answerer=name, timings=timings, notes=notes)
+                return Answer(
+                    question=question,
+                    text=checked.text,
+                    citations=checked.citations,
+                    passages=tuple(passages),
+                    answerable=True,
+                    lang=lang,
+                    standalone_question=standalone,
+                    answerer=name,
+                    timings=timings,
+                    notes=notes,
+                )
             notes += ("no sentence of the draft answer was supported by its sources",)
         text = draft.text if not draft.answerable and draft.text else t["not_found"].render()
-        return Answer(question=question, text=text, citations=(), passages=tuple(passages), answerable=False,
-                      lang=lang, standalone_question=standalone, answerer=name, timings=timings, notes=notes)
+        return Answer(
+            question=question,
+            text=text,
+            citations=(),
+            passages=tuple(passages),
+            answerable=False,
+            lang=lang,
+            standalone_question=standalone,
+            answerer=name,
+            timings=timings,
+            notes=notes,
+        )
 
     def _article_texts(self, passages: Sequence[Passage]) -> dict[str, str]:
         out: dict[str, str] = {}

@@ -135,7 +135,9 @@ def verify(
                 continue
             best = _best_span(ci, n, claim, pin, cands.get(n, []), text, sims)
             if best is None or best[2] < threshold:
-                logger.info("claim %r: source [%d] does not support it (%.2f)", claim, n, best[2] if best else 0)
+                logger.info(
+                    "claim %r: source [%d] does not support it (%.2f)", claim, n, best[2] if best else 0
+                )
                 continue
             s, e, score = best
             key = (p.article_id, s, e)
@@ -143,9 +145,19 @@ def verify(
                 key_to_marker[key] = len(citations) + 1
                 citations.append(
                     Citation(
-                        marker=key_to_marker[key], article_id=p.article_id, title=p.title, source=p.source,
-                        published=p.published, url=p.url, quote=text[s:e], start=s, end=e,
-                        support=round(score, 3), passage_start=p.start, passage_end=p.end, passage=p.text,
+                        marker=key_to_marker[key],
+                        article_id=p.article_id,
+                        title=p.title,
+                        source=p.source,
+                        published=p.published,
+                        url=p.url,
+                        quote=text[s:e],
+                        start=s,
+                        end=e,
+                        support=round(score, 3),
+                        passage_start=p.start,
+                        passage_end=p.end,
+                        passage=p.text,
                     )
                 )
             mapping[n] = key_to_marker[key]

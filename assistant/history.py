@@ -36,7 +36,9 @@ def normalize_history(history: Sequence[Any] | None) -> list[dict[str, str]]:
             if bot:
                 out.append({"role": "assistant", "content": str(bot)})
         else:
-            raise ValueError(f"history items must be {{'role', 'content'}} dicts or (user, assistant) pairs, got {item!r}")
+            raise ValueError(
+                f"history items must be {{'role', 'content'}} dicts or (user, assistant) pairs, got {item!r}"
+            )
     return out
 
 
@@ -66,7 +68,7 @@ def condense_rules(question: str, history: Sequence[dict[str, str]]) -> str:
     if bare and len(bare.group("rest").split()) <= 1 and prev_lead:
         wh = bare.group("wh")
         rest = bare.group("rest").strip()
-        body = prev[prev_lead.end():].strip().rstrip("?؟").strip()
+        body = prev[prev_lead.end() :].strip().rstrip("?؟").strip()
         mark = "؟" if arabic else "?"
         return f"{wh} {body}{(' ' + rest) if rest else ''}{mark}"
     own_names = name_tokens(q)

@@ -141,11 +141,22 @@ class Retriever:
             c = chunks[cid]
             out.append(
                 Passage(
-                    chunk_id=c.id, article_id=c.article_id, text=c.text,
+                    chunk_id=c.id,
+                    article_id=c.article_id,
+                    text=c.text,
                     score=round(_rrf(ranks[cid], weights, cfg.rrf_k), 6),
-                    start=c.start, end=c.end, title=c.title, source=c.source, published=c.published,
-                    url=c.url, lang=c.lang, sentences=sentences.get(cid, ()),
-                    channels={**ranks[cid], **({"dense_cos": dense_score[cid]} if cid in dense_score else {})},
+                    start=c.start,
+                    end=c.end,
+                    title=c.title,
+                    source=c.source,
+                    published=c.published,
+                    url=c.url,
+                    lang=c.lang,
+                    sentences=sentences.get(cid, ()),
+                    channels={
+                        **ranks[cid],
+                        **({"dense_cos": dense_score[cid]} if cid in dense_score else {}),
+                    },
                 )
             )
         return out

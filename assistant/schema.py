@@ -95,7 +95,9 @@ class Answer:
             for c in self.citations:
                 meta = ", ".join(x for x in (c.source, c.published) if x)
                 link = f" <{c.url}>" if c.url and c.url.startswith(("http://", "https://")) else ""
-                lines.append(f"[{c.marker}] {c.title or c.article_id}" + (f" ({meta})" if meta else "") + link)
+                lines.append(
+                    f"[{c.marker}] {c.title or c.article_id}" + (f" ({meta})" if meta else "") + link
+                )
                 lines.append(f"> {c.quote}")
                 lines.append("")
         return "\n".join(lines).rstrip() + "\n"

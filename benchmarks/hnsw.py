@@ -26,9 +26,18 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 SETTINGS = {
     "chroma default": {"space": "cosine"},
-    "ef_c 100, ef_s 100, M 16": {"space": "cosine", "ef_construction": 100, "ef_search": 100, "max_neighbors": 16},
-    "ef_c 200, ef_s 200, M 32 (ours)": {"space": "cosine", "ef_construction": 200, "ef_search": 200,
-                                         "max_neighbors": 32},
+    "ef_c 100, ef_s 100, M 16": {
+        "space": "cosine",
+        "ef_construction": 100,
+        "ef_search": 100,
+        "max_neighbors": 16,
+    },
+    "ef_c 200, ef_s 200, M 32 (ours)": {
+        "space": "cosine",
+        "ef_construction": 200,
+        "ef_search": 200,
+        "max_neighbors": 32,
+    },
 }
 
 
@@ -39,7 +48,9 @@ def embed_corpus(n_articles: int, backend: str, shared: Path) -> np.ndarray:
     from index.schema import Article
 
     texts = []
-    for item in itertools.islice(read_articles([str(shared / "data" / "news" / "jawharafm.jsonl.gz")]), n_articles):
+    for item in itertools.islice(
+        read_articles([str(shared / "data" / "news" / "jawharafm.jsonl.gz")]), n_articles
+    ):
         if isinstance(item, Article):
             texts.extend(c.text for c in chunk_article(item))
     embedder = SentenceTransformerEmbedder(EmbeddingConfig(backend=backend))
@@ -66,13 +77,19 @@ def measure(vectors: np.ndarray, n_queries: int, k: int = 10) -> list[tuple[str,
             col = client.create_collection(f"hnsw-{len(rows)}", configuration={"hnsw": hnsw})
             t0 = time.perf_counter()
             for s in range(0, len(base), 5000):
-                col.add(ids=[str(i) for i in range(s, min(s + 5000, len(base)))], embeddings=base[s : s + 5000])
+                col.add(
+                    ids=[str(i) for i in range(s, min(s + 5000, len(base)))], embeddings=base[s : s + 5000]
+                )
             build = time.perf_counter() - t0
             t0 = time.perf_counter()
             res = col.query(query_embeddings=queries, n_results=k, include=[])
             per_query = (time.perf_counter() - t0) / len(queries) * 1000
-            recall = np.mean([len({int(i) for i in got} & set(want.tolist())) / k
-                              for got, want in zip(res["ids"], exact, strict=True)])
+            recall = np.mean(
+                [
+                    len({int(i) for i in got} & set(want.tolist())) / k
+                    for got, want in zip(res["ids"], exact, strict=True)
+                ]
+            )
             rows.append((name, float(recall), build, per_query))
     return rows
 

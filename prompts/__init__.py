@@ -39,7 +39,9 @@ def _read(name: str) -> str:
     try:
         return resources.files(__package__).joinpath(f"{name}.md").read_text(encoding="utf-8")
     except FileNotFoundError:
-        available = sorted(p.name[:-3] for p in resources.files(__package__).iterdir() if p.name.endswith(".md"))
+        available = sorted(
+            p.name[:-3] for p in resources.files(__package__).iterdir() if p.name.endswith(".md")
+        )
         raise FileNotFoundError(f"no prompt named {name!r}; available: {available}") from None
 
 

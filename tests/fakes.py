@@ -38,7 +38,9 @@ class FakeEmbedder:
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         self.calls.append(len(texts))
-        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
+        return (
+            np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
+        )
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.embed_passages(texts)

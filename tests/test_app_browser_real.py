@@ -32,7 +32,7 @@ def app_url(real_index) -> Iterator[str]:  # overrides the fake app of test_app_
 from tests.test_app_browser import browser_context, page  # noqa: E402,F401  (fixtures reused with this app_url)
 
 
-def test_real_answer_cites_and_highlights_the_arabic_sentence(page) -> None:
+def test_real_answer_cites_and_highlights_the_arabic_sentence(page) -> None:  # noqa: F811
     answer = ask(page, YEVKUROV_EN)
     assert "17 September 2023" in answer.inner_text()
     answer.locator("a.na-cite").first.click()
@@ -45,7 +45,7 @@ def test_real_answer_cites_and_highlights_the_arabic_sentence(page) -> None:
     shot(page, "real-01-headline-answer")
 
 
-def test_real_arabic_question_is_rtl(page) -> None:
+def test_real_arabic_question_is_rtl(page) -> None:  # noqa: F811
     answer = ask(page, YEVKUROV_AR)
     assert "17 سبتمبر 2023" in answer.inner_text()
     bubble = answer.locator("[dir=auto]").first

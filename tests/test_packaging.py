@@ -14,15 +14,38 @@ from tests.conftest import ROOT
 @pytest.mark.slow
 def test_wheel_contains_packages_and_prompts(tmp_path):
     out = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert out.returncode == 0, out.stderr
     (wheel,) = tmp_path.glob("news_assistant-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("index/__init__.py", "index/py.typed", "assistant/__init__.py", "assistant/py.typed",
-                     "prompts/__init__.py", "prompts/extractive_en.md", "prompts/extractive_ar.md",
-                     "prompts/answer.md", "prompts/sources.md", "prompts/condense.md", "app.py"):
+    for required in (
+        "index/__init__.py",
+        "index/py.typed",
+        "assistant/__init__.py",
+        "assistant/py.typed",
+        "prompts/__init__.py",
+        "prompts/extractive_en.md",
+        "prompts/extractive_ar.md",
+        "prompts/answer.md",
+        "prompts/sources.md",
+        "prompts/condense.md",
+        "app.py",
+    ):
         assert required in names, required
     assert not any(n.startswith("tests/") for n in names)
 

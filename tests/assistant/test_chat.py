@@ -10,15 +10,33 @@ from index import Article
 from tests.fakes import FakeEmbedder
 
 ARTICLES = [
-    Article(id="bridge", title="Council approves bridge", lang="en", source="City Post", published="2024-01-03",
-            text="The city council approved the new river bridge on Tuesday. Construction starts in March. "
-                 "The mayor said the bridge will cost 12 million dinars. Residents welcomed the plan."),
-    Article(id="storm", title="Storm hits harbour", lang="en", source="Coast News", published="2023-11-20",
-            text="A storm damaged 40 boats in the harbour yesterday. Fishermen asked the ministry for help. "
-                 "The harbour master said repairs will take weeks."),
-    Article(id="seed-like", title="زيارة", lang="ar", source="Arab Daily", published="2023-09-26",
-            text="والتقى يوفكيورف حفتر في بنغازي في 17 سبتمبر الجاري. "
-                 "كما التقى يفكوروف حفتر قبل شهر واحد في زيارة معلنة."),
+    Article(
+        id="bridge",
+        title="Council approves bridge",
+        lang="en",
+        source="City Post",
+        published="2024-01-03",
+        text="The city council approved the new river bridge on Tuesday. Construction starts in March. "
+        "The mayor said the bridge will cost 12 million dinars. Residents welcomed the plan.",
+    ),
+    Article(
+        id="storm",
+        title="Storm hits harbour",
+        lang="en",
+        source="Coast News",
+        published="2023-11-20",
+        text="A storm damaged 40 boats in the harbour yesterday. Fishermen asked the ministry for help. "
+        "The harbour master said repairs will take weeks.",
+    ),
+    Article(
+        id="seed-like",
+        title="زيارة",
+        lang="ar",
+        source="Arab Daily",
+        published="2023-09-26",
+        text="والتقى يوفكيورف حفتر في بنغازي في 17 سبتمبر الجاري. "
+        "كما التقى يفكوروف حفتر قبل شهر واحد في زيارة معلنة.",
+    ),
 ]
 
 

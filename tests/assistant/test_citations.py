@@ -12,8 +12,17 @@ TEXT = (
 
 
 def _passage(start: int, end: int, article_id: str = "art") -> Passage:
-    return Passage(chunk_id=f"{article_id}::0", article_id=article_id, text=TEXT[start:end], score=1.0,
-                   start=start, end=end, title="Bridge", source="Outlet", published="2024-01-03")
+    return Passage(
+        chunk_id=f"{article_id}::0",
+        article_id=article_id,
+        text=TEXT[start:end],
+        score=1.0,
+        start=start,
+        end=end,
+        title="Bridge",
+        source="Outlet",
+        published="2024-01-03",
+    )
 
 
 def test_supported_sentences_keep_their_citation_with_exact_offsets():
@@ -29,8 +38,10 @@ def test_supported_sentences_keep_their_citation_with_exact_offsets():
 
 def test_unsupported_sentence_and_invalid_marker_are_removed():
     p = _passage(0, len(TEXT))
-    draft = Draft("The council approved the bridge [1]. Aliens landed on the bridge yesterday [1]. "
-                  "Work starts in March [7].")
+    draft = Draft(
+        "The council approved the bridge [1]. Aliens landed on the bridge yesterday [1]. "
+        "Work starts in March [7]."
+    )
     out = verify(draft, [p], {"art": TEXT})
     assert "Aliens" not in out.text and "Work starts" not in out.text
     assert any("Aliens" in r for r in out.removed)
@@ -40,14 +51,19 @@ def test_unsupported_sentence_and_invalid_marker_are_removed():
 
 def test_sentence_without_marker_is_not_said():
     p = _passage(0, len(TEXT))
-    out = verify(Draft("The council approved the bridge. Residents welcomed the plan [1]."), [p], {"art": TEXT})
+    out = verify(
+        Draft("The council approved the bridge. Residents welcomed the plan [1]."), [p], {"art": TEXT}
+    )
     assert out.text == "Residents welcomed the plan [1]."
 
 
 def test_markers_are_renumbered_by_first_appearance():
     p1, p2 = _passage(0, 47), _passage(69, len(TEXT))
-    out = verify(Draft("Residents welcomed the plan [2]. The council approved the new bridge [1]."), [p1, p2],
-                 {"art": TEXT})
+    out = verify(
+        Draft("Residents welcomed the plan [2]. The council approved the new bridge [1]."),
+        [p1, p2],
+        {"art": TEXT},
+    )
     assert out.text == "Residents welcomed the plan [1]. The council approved the new bridge [2]."
     assert out.citations[0].quote == "Residents welcomed the plan."
 
@@ -85,8 +101,11 @@ def st_end(s: str) -> str:
 
 
 @settings(max_examples=150, deadline=None)
-@given(sentences=st.lists(_sentence, min_size=1, max_size=8), picks=st.lists(st.integers(0, 7), min_size=1, max_size=4),
-       noise=st.text(max_size=5))
+@given(
+    sentences=st.lists(_sentence, min_size=1, max_size=8),
+    picks=st.lists(st.integers(0, 7), min_size=1, max_size=4),
+    noise=st.text(max_size=5),
+)
 def test_citation_offsets_always_slice_the_article_to_the_quote(sentences, picks, noise):
     text = noise + " " + "\n".join(sentences)
     spans = split_sentences(text)

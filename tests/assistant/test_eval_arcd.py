@@ -22,11 +22,18 @@ def test_arcd_subset(tmp_path: Path, real_embedder):
     lines = (source / "articles.jsonl").read_text(encoding="utf-8").splitlines()[:25]
     (d / "articles.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     kept = {json.loads(line)["id"] for line in lines}
-    rows = [json.loads(x) for x in (source / "questions_ar.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    rows = [
+        json.loads(x)
+        for x in (source / "questions_ar.jsonl").read_text(encoding="utf-8").splitlines()
+        if x.strip()
+    ]
     rows = [r for r in rows if set(r["gold_article_ids"]) <= kept]
-    (d / "questions_ar.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n",
-                                          encoding="utf-8")
-    (table,) = evaluate_dataset(d, limit=15, assistant_factory=lambda p: Assistant.open(p, embedder=real_embedder))
+    (d / "questions_ar.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8"
+    )
+    (table,) = evaluate_dataset(
+        d, limit=15, assistant_factory=lambda p: Assistant.open(p, embedder=real_embedder)
+    )
     m = table.metrics
     assert m["questions"] == 15 and m["errors"] == 0
     assert m["recall@10"] >= 0.8 and m["exact_quote_rate"] == 1.0

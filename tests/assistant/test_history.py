@@ -15,7 +15,10 @@ def _h(*questions: str) -> list[dict[str, str]]:
 
 
 def test_bare_follow_up_swaps_the_question_word():
-    assert condense_rules("and where?", _h("When did Yevkurov meet Haftar?")) == "where did Yevkurov meet Haftar?"
+    assert (
+        condense_rules("and where?", _h("When did Yevkurov meet Haftar?"))
+        == "where did Yevkurov meet Haftar?"
+    )
 
 
 def test_arabic_bare_follow_up_stays_arabic():
@@ -37,7 +40,9 @@ def test_standalone_question_is_unchanged():
 def test_history_formats():
     pairs = [("q1", "a1"), ("q2", None)]
     assert normalize_history(pairs) == [
-        {"role": "user", "content": "q1"}, {"role": "assistant", "content": "a1"}, {"role": "user", "content": "q2"},
+        {"role": "user", "content": "q1"},
+        {"role": "assistant", "content": "a1"},
+        {"role": "user", "content": "q2"},
     ]
     gradio = [{"role": "user", "content": [{"type": "text", "text": "hi"}]}]
     assert normalize_history(gradio) == [{"role": "user", "content": "hi"}]

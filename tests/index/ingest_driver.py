@@ -28,8 +28,16 @@ def articles(n: int, seed: int) -> list[Article]:
             f"Report {i} sentence {j} about the {rng.choice(words)} and the {rng.choice(words)}."
             for j in range(rng.randint(3, 30))
         ]
-        out.append(Article(id=f"gen-{i}", text=" ".join(sentences), title=f"Generated {i}", lang="en",
-                           published="2024-01-%02d" % (1 + i % 28), source="Gen"))
+        out.append(
+            Article(
+                id=f"gen-{i}",
+                text=" ".join(sentences),
+                title=f"Generated {i}",
+                lang="en",
+                published=f"2024-01-{1 + i % 28:02d}",
+                source="Gen",
+            )
+        )
     return out
 
 

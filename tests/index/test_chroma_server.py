@@ -31,7 +31,8 @@ def chroma_server(tmp_path_factory):
     log = open(data / "server.log", "w")
     proc = subprocess.Popen(
         [str(chroma), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"},
     )
     url = f"http://127.0.0.1:{port}"
@@ -69,8 +70,10 @@ def test_index_on_a_chroma_server(tmp_path, fake_embedder, chroma_server):
 
 
 def test_two_indexes_share_one_server_without_mixing(tmp_path, fake_embedder, chroma_server):
-    with NewsIndex.open(tmp_path / "one", embedder=fake_embedder, chroma_url=chroma_server) as one, \
-            NewsIndex.open(tmp_path / "two", embedder=fake_embedder, chroma_url=chroma_server) as two:
+    with (
+        NewsIndex.open(tmp_path / "one", embedder=fake_embedder, chroma_url=chroma_server) as one,
+        NewsIndex.open(tmp_path / "two", embedder=fake_embedder, chroma_url=chroma_server) as two,
+    ):
         one.add([_article(1)])
         two.add([_article(2)])
         assert one.store.vector_ids() == {c for c in one.store.chunk_ids()}

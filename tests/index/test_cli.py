@@ -13,8 +13,9 @@ from tests.conftest import DATA, NEWS_GZ, ROOT
 
 
 def _run(*args: str, timeout: int = 900) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "index", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "index", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def test_help_is_fast_and_lists_the_commands():
@@ -33,8 +34,13 @@ def test_add_reports_each_bad_input_and_indexes_the_rest(tmp_path, seed_path):
         s.bind(("127.0.0.1", 0))
         refused = f"http://127.0.0.1:{s.getsockname()[1]}/article.html"
     index_dir = tmp_path / "idx"
-    bad = [str(DATA / "articles" / "binary.txt"), str(tmp_path / "missing.jsonl"), refused, str(big),
-           str(DATA / "articles" / "articles.jsonl")]
+    bad = [
+        str(DATA / "articles" / "binary.txt"),
+        str(tmp_path / "missing.jsonl"),
+        refused,
+        str(big),
+        str(DATA / "articles" / "articles.jsonl"),
+    ]
     out = _run("add", str(seed_path), *bad, "--index-dir", str(index_dir), "-q")
     assert out.returncode == 1, out.stderr
     errors = [line for line in out.stderr.splitlines() if line.startswith("error: ")]
@@ -61,12 +67,17 @@ def test_add_reports_each_bad_input_and_indexes_the_rest(tmp_path, seed_path):
 @pytest.mark.slow
 def test_seed_plus_news_slice_then_rerun_skips_everything(tmp_path, seed_path):
     index_dir = tmp_path / "idx"
-    first = _run("add", str(seed_path), str(NEWS_GZ), "--limit", "20", "--index-dir", str(index_dir), "--json")
+    first = _run(
+        "add", str(seed_path), str(NEWS_GZ), "--limit", "20", "--index-dir", str(index_dir), "--json"
+    )
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
     assert report["added"] == 20 and report["failed"] == 0  # --limit counts articles across inputs
-    second = json.loads(_run("add", str(seed_path), str(NEWS_GZ), "--limit", "20", "--index-dir",
-                             str(index_dir), "--json").stdout)
+    second = json.loads(
+        _run(
+            "add", str(seed_path), str(NEWS_GZ), "--limit", "20", "--index-dir", str(index_dir), "--json"
+        ).stdout
+    )
     assert second["added"] == 0 and second["skipped"] == 20 and second["chunks"] == 0
     listing = _run("list", "--index-dir", str(index_dir), "--limit", "100").stdout
     assert "seed-haftar-russia" in listing and len(listing.splitlines()) == 20

@@ -35,7 +35,10 @@ def _ok_count(index_dir: Path) -> int:
 def _run_driver(index_dir: Path, seed: int) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.index.ingest_driver", str(index_dir), str(N), str(seed)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -80,7 +83,7 @@ def test_kill_during_ingest_then_rerun_equals_uninterrupted(tmp_path, seed, refe
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     articles_, chunks, vectors = _snapshot(index_dir)
-    ref_articles, ref_chunks, ref_vectors = reference[seed]
+    ref_articles, ref_chunks, _ref_vectors = reference[seed]
     assert articles_ == ref_articles and len(articles_) == N
     assert chunks == ref_chunks
     assert vectors == chunks  # no duplicate or orphan vectors

@@ -18,8 +18,16 @@ def _article(i: int, text: str | None = None, **kw) -> Article:
         f"Article number {i} reports on the harbour of town{i}. The mayor of town{i} spoke on Monday. "
         f"Fishermen in town{i} said the storm damaged {i + 2} boats."
     )
-    return Article(id=f"a{i}", text=body, title=f"Title {i}", published="2023-09-%02d" % (1 + i % 28),
-                   source="Outlet A" if i % 2 else "Outlet B", lang="en", origin=f"mem:{i}", **kw)
+    return Article(
+        id=f"a{i}",
+        text=body,
+        title=f"Title {i}",
+        published=f"2023-09-{1 + i % 28:02d}",
+        source="Outlet A" if i % 2 else "Outlet B",
+        lang="en",
+        origin=f"mem:{i}",
+        **kw,
+    )
 
 
 def _consistent(idx: NewsIndex) -> None:
@@ -79,8 +87,9 @@ def test_remove_deletes_rows_chunks_and_vectors(tmp_path, fake_embedder):
 def test_duplicates_by_text_and_url_are_skipped(tmp_path, fake_embedder):
     a = _article(1, url="https://news.example/story/1")
     same_text = Article(id="other", text=a.text, title="x", lang="en")
-    same_url = Article(id="other2", text="Different words entirely here.", url="HTTPS://NEWS.example/story/1/",
-                       lang="en")
+    same_url = Article(
+        id="other2", text="Different words entirely here.", url="HTTPS://NEWS.example/story/1/", lang="en"
+    )
     with NewsIndex.open(tmp_path / "idx", embedder=fake_embedder) as idx:
         report = idx.add([a, same_text, same_url])
     assert report.added == 1 and report.duplicates == 2
@@ -113,7 +122,7 @@ def test_foreign_and_corrupt_folders_are_refused_and_left_alone(tmp_path, fake_e
     corrupt = tmp_path / "corrupt"
     corrupt.mkdir()
     (corrupt / "articles.sqlite3").write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(IndexCorruptError, match="articles.sqlite3"):
+    with pytest.raises(IndexCorruptError, match=r"articles\.sqlite3"):
         NewsIndex.open(corrupt, embedder=fake_embedder)
     assert (corrupt / "articles.sqlite3").read_bytes() == b"this is not sqlite" * 100
 
