@@ -18,7 +18,7 @@ from typing import Protocol
 from assistant.citations import Draft, PinnedSpan
 from assistant.names import NameMatcher, is_name_like, name_tokens
 from assistant.schema import Passage
-from assistant.temporal import find_dates, format_date
+from assistant.temporal import find_dates, format_date, format_day
 from index.text import tokenize
 from prompts import load_sections
 
@@ -361,39 +361,8 @@ def _pub_date(published: str | None) -> dt.date | None:
         return None
 
 
-_MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_MONTHS_AR = [
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "مايو",
-    "يونيو",
-    "يوليو",
-    "أغسطس",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-]
-
-
 def _display_date(published: str | None, lang: str) -> str:
     d = _pub_date(published)
     if d is None:
         return "undated" if lang != "ar" else "من دون تاريخ"
-    months = _MONTHS_AR if lang == "ar" else _MONTHS_EN
-    return f"{d.day} {months[d.month - 1]} {d.year}"
+    return format_day(d, lang)

@@ -38,6 +38,7 @@ __all__ = [
     "DateMention",
     "find_dates",
     "format_date",
+    "format_day",
     "parse_date_filter",
 ]
 
@@ -1462,6 +1463,12 @@ def _qualifier_in(text: str) -> str | None:
     return None
 
 
+def format_day(d: dt.date, lang: str) -> str:
+    """A calendar day for a reader: "17 September 2023" / "17 سبتمبر 2023"."""
+    months = _AR_MONTH_OUT if (lang or "").lower().startswith("ar") else _EN_MONTH_NAMES
+    return f"{d.day} {months[d.month - 1]} {d.year}"
+
+
 def format_date(m: DateMention, lang: str) -> str:
     """Render a mention for a reader: "17 September 2023", "September 2023", "about August 2023"..."""
     if m.granularity not in _GRANULARITIES:
@@ -1470,10 +1477,9 @@ def format_date(m: DateMention, lang: str) -> str:
     months = _AR_MONTH_OUT if code == "ar" else _EN_MONTH_NAMES
     d = m.date
     if m.granularity == "day":
-        base = f"{d.day} {months[d.month - 1]} {d.year}"
+        base = format_day(d, code)
     elif m.granularity == "week":
-        monday = d - dt.timedelta(days=d.weekday())
-        day = f"{monday.day} {months[monday.month - 1]} {monday.year}"
+        day = format_day(d - dt.timedelta(days=d.weekday()), code)
         base = f"أسبوع {day}" if code == "ar" else f"the week of {day}"
     elif m.granularity == "month":
         base = f"{months[d.month - 1]} {d.year}"
