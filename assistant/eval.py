@@ -42,13 +42,14 @@ import re
 import sys
 import tempfile
 import time
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+
+from index.text import normalize_for_match
 
 __all__ = [
     "BASELINES",
@@ -157,54 +158,10 @@ def load_questions(path: str | Path) -> list[EvalQuestion]:
 # --------------------------------------------------------------------------------------------------
 # Pure metrics
 
-_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]")
-_FOLD = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ى": "ي",
-        "ئ": "ي",
-        "ؤ": "و",
-        "ة": "ه",
-        **{chr(0x0660 + i): str(i) for i in range(10)},
-        **{chr(0x06F0 + i): str(i) for i in range(10)},
-    }
-)
-
-
-def _fallback_normalize(text: str) -> str:
-    """Fold case, Arabic letter variants, diacritics, digits and punctuation (used without index.text)."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _ARABIC_MARKS.sub("", text).translate(_FOLD)
-    text = "".join(ch if ch.isalnum() else " " for ch in text)
-    return " ".join(text.split())
-
-
-def _load_normalizer() -> Callable[[str], str]:
-    try:
-        from index.text import normalize_for_match
-    except ImportError:
-        logger.debug("index.text.normalize_for_match not available; using the harness's own")
-        return _fallback_normalize
-
-    def both(text: str) -> str:
-        # index.text decides the Arabic folding; the fallback makes punctuation and spacing uniform
-        return _fallback_normalize(normalize_for_match(text))
-
-    return both
-
-
-_normalizer: Callable[[str], str] | None = None
-
 
 def normalize(text: str) -> str:
-    """The normal form both sides of a containment check are put into."""
-    global _normalizer
-    if _normalizer is None:
-        _normalizer = _load_normalizer()
-    return _normalizer(text)
+    """The normal form both sides of a containment check are put into (the index's own matching form)."""
+    return normalize_for_match(text)
 
 
 def unique_articles(article_ids: Iterable[str]) -> list[str]:
