@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no telemetry calls
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant import ARTICLE_FILE_SUFFIXES, Answer, AssistantError, Citation, IndexingError, SearchFilters
 
@@ -1214,6 +1215,137 @@ def build_ui(
     return demo
 
 
+# --------------------------------------------------------------------------------------------------
+# The login gate. Gradio checks the login on some routes only: its queue heartbeat, cancel, reset,
+# media streams, OpenAPI schema and helpers answer anyone, and the login page itself embeds the
+# description of every endpoint (names, labels, default values such as a private LLM endpoint).
+# With logins, this middleware refuses every request without a valid login cookie except the few
+# that draw the login page, and strips that description from the page.
+
+# (method, path) a visitor who has not signed in may use, and why.
+_OPEN_PATHS = {
+    ("GET", "/"),  # the login page (gradio draws its login form there); its API description is removed
+    ("HEAD", "/"),
+    ("POST", "/login"),  # the login form posts here
+    ("POST", "/login/"),
+    ("GET", "/theme.css"),  # the login page's colours and fonts
+    ("GET", "/favicon.ico"),  # asked for by the browser before anyone signs in
+    ("GET", "/manifest.json"),  # browsers fetch it without cookies; app name and gradio's logo only
+    ("GET", "/gradio_api/startup-events"),  # launch() calls it without a cookie; answers true/false
+}
+# gradio's own front-end bundle, scripts and images (no app data), GET or HEAD
+_OPEN_PREFIXES = ("/assets/", "/static/")
+_API_INFO = re.compile(rb"(<script>window\.gradio_api_info = )(.*?)(;</script>)", re.DOTALL)
+_NO_API_INFO = b'{"named_endpoints": {}, "unnamed_endpoints": {}}'
+_REFUSED = b'{"detail": {"error": "Not authenticated", "auth_message": "Sign in at /"}}'
+
+
+def _is_open(method: str, path: str) -> bool:
+    """True for the requests that draw the login page (see _OPEN_PATHS)."""
+    if (method, path) in _OPEN_PATHS:
+        return True
+    return method in ("GET", "HEAD") and path.startswith(_OPEN_PREFIXES)
+
+
+def _signed_in(scope: Mapping[str, Any]) -> bool:
+    """True when the request carries a login cookie that gradio issued and still knows.
+
+    Reads gradio's own record of the sessions (``App.tokens``, cookie ``access-token[-unsecure]-ID``);
+    if a future gradio renames them, nobody counts as signed in (the gate fails closed).
+    """
+    server = scope.get("app")  # the gradio App (Starlette puts itself in the scope)
+    tokens = getattr(server, "tokens", None)
+    cookie_id = getattr(server, "cookie_id", None)
+    if not isinstance(tokens, dict) or not cookie_id:
+        return False
+    cookies: dict[str, str] = {}
+    for key, value in scope.get("headers", []):
+        if key.lower() == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                name, _, token = part.partition("=")
+                cookies.setdefault(name.strip(), token.strip().strip('"'))
+    for name in (f"access-token-{cookie_id}", f"access-token-unsecure-{cookie_id}"):
+        token = cookies.get(name)
+        if token and tokens.get(token) is not None:
+            return True
+    return False
+
+
+class _LoginGate:
+    """ASGI middleware installed by ``serve`` when the app has logins (see the comment above)."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+
+    async def __call__(
+        self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
+    ) -> None:
+        if scope["type"] not in ("http", "websocket") or _signed_in(scope):
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "/")
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :] or "/"
+        method = scope.get("method", "")
+        if scope["type"] == "http" and _is_open(method, path):
+            if path == "/" and method == "GET":
+                send = self._without_api_info(send)
+            await self.app(scope, receive, send)
+            return
+        logger.info("refused %s %r: not signed in", method or scope["type"], path)
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 401,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(_REFUSED)).encode()),
+                    (b"cache-control", b"no-store"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": _REFUSED})
+
+    @staticmethod
+    def _without_api_info(send: Callable[..., Any]) -> Callable[..., Any]:
+        """Wrap ``send`` to replace the login page's endpoint description by an empty one.
+
+        If the description cannot be removed (compressed, or gradio changed its page), the page
+        is refused (503) rather than shown with it.
+        """
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def wrapped(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            encoded = any(k.lower() == b"content-encoding" for k, _ in headers)
+            body, n = _API_INFO.subn(lambda m: m.group(1) + _NO_API_INFO + m.group(3), body)
+            status = start.get("status", 200)
+            if encoded or (n == 0 and b"gradio_api_info" in body):
+                logger.error("the login page still describes the API (gradio changed?); refused it")
+                status, body = 503, b"The login page could not be shown safely."
+                headers = [(b"content-type", b"text/plain; charset=utf-8")]
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        return wrapped
+
+
 def serve(
     demo: gr.Blocks,
     *,
@@ -1228,10 +1360,14 @@ def serve(
     """Start the server (no share link, no analytics); returns the local URL.
 
     Gradio serves only its own cache (under ``work_dirs``; the Markdown exports are written there);
-    ``blocked`` folders (the index) and the stored uploads are never served.
+    ``blocked`` folders (the index) and the stored uploads are never served. With ``auth``, every
+    request but those drawing the login page needs the login cookie (``_LoginGate``).
     """
     if not is_loopback(host) and not auth:
         raise AuthError(f"refusing to listen on {host} without a login")
+    # gradio also serves its examples cache, by default .gradio/cached_examples under the working
+    # directory: keep it inside the work folder too.
+    os.environ["GRADIO_EXAMPLES_CACHE"] = str(work_dirs.cache / "examples")
     demo.queue(default_concurrency_limit=2)
     demo.launch(
         server_name=host,
@@ -1255,6 +1391,7 @@ def serve(
         theme=THEME,
         css=CSS,
         head=HEAD,
+        app_kwargs={"middleware": [Middleware(_LoginGate)]} if auth else None,
     )
     url = demo.local_url or f"http://{host}:{port}/"
     print(f"News assistant running at {url}", flush=True)
