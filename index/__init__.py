@@ -9,7 +9,13 @@ from __future__ import annotations
 from index.build import AddReport
 from index.chunking import ChunkingConfig, chunk_article
 from index.embedding import Embedder, EmbeddingConfig, SentenceTransformerEmbedder
-from index.errors import IndexCorruptError, IndexingError, ModelMismatchError, ModelUnavailableError
+from index.errors import (
+    DiskFullError,
+    IndexCorruptError,
+    IndexingError,
+    ModelMismatchError,
+    ModelUnavailableError,
+)
 from index.news_index import NewsIndex
 from index.schema import Article, Chunk, ReadProblem
 from index.store import ArticleInfo, IndexStats, IndexStore, SearchFilters, StoredChunk
@@ -20,6 +26,7 @@ __all__ = [
     "ArticleInfo",
     "Chunk",
     "ChunkingConfig",
+    "DiskFullError",
     "Embedder",
     "EmbeddingConfig",
     "IndexCorruptError",

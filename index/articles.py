@@ -11,6 +11,9 @@ and never raises for bad input. Formats:
   with a ``---`` front-matter block of ``key: value`` lines (``title``, ``date``/``published``,
   ``source``, ``url``, ``lang``, ``id``).
 - ``.html`` / ``.htm``: main text by trafilatura; title, site name and date from the page metadata.
+  ``<script>``, ``<style>``, ``<iframe>``, ``<noscript>``, ``<object>`` ... are cut first (an
+  unclosed one runs to the end). A page nested deeper than libxml2's limit (256) is read whole by a
+  plain HTML parser instead (with a warning), since trafilatura would drop what lies past the limit.
 - RSS / Atom (``.xml``, ``.rss``, ``.atom``, or sniffed): every entry is an article (its longest
   content, else its summary). Documents that declare XML entities are refused before any parsing
   (no "billion laughs").
@@ -19,7 +22,9 @@ and never raises for bad input. Formats:
 Text is decoded from UTF-8 (with or without BOM), UTF-16/32 with a BOM, or else the encoding that
 charset-normalizer detects (windows-1256 Arabic included); binary data is a ``ReadProblem``.
 Text, title and source go through ``clean_text``; a record without an ``id`` gets a stable one
-from its URL or its title and text; ``lang`` is detected when not given.
+from its URL or its title and text; ``lang`` is detected when not given. An ``id`` with control
+characters or lone surrogates, or longer than ``MAX_ID_CHARS``, is a problem; such a ``url`` is
+dropped with a warning. A file name that is not valid UTF-8 appears as ``\\xNN`` in ``origin``.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ from index.schema import Article, ReadProblem
 
 __all__ = [
     "KNOWN_EXTENSIONS",
+    "MAX_ID_CHARS",
     "article_fingerprints",
     "decode_bytes",
     "iter_sources",
@@ -98,6 +104,10 @@ _BINARY_MESSAGE = (
     "windows-1256, also works)"
 )
 _MAX_TITLE = 300
+MAX_ID_CHARS = 1000
+"""Longer ``id`` values are refused (an id is a key, repeated in every chunk id)."""
+# Characters SQLite cannot store (lone surrogates) or that make an id or URL unprintable.
+_UNSTORABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 _TOTAL_TIME_FACTOR = 10  # a download must finish within this many ``timeout``s
 
 
@@ -369,6 +379,11 @@ def _build_article(
     if not clean_title and title_from_text:
         clean_title = _title_from_text(cleaned)
     clean_url = url.strip() if url and url.strip() else None
+    if clean_url and _UNSTORABLE.search(clean_url):
+        logger.warning(
+            "%s: ignoring 'url' %s (control characters or lone surrogates)", where, ascii(clean_url)[:80]
+        )
+        clean_url = None
     given_lang = _normalize_lang(lang)
     if lang and given_lang is None:
         logger.warning("%s: ignoring 'lang' %r (expected an ISO 639-1 code such as 'ar')", where, lang)
@@ -432,6 +447,13 @@ def _from_record(record: object, *, origin: str, where: str, label: str = "") ->
         raise _Problem(
             f"{label}'id' must be a string or an integer, got {_json_type(raw_id)} ({_short(raw_id)})"
         )
+    if isinstance(raw_id, str) and _UNSTORABLE.search(raw_id):
+        raise _Problem(
+            f"{label}'id' must be printable text, got one with control characters or lone "
+            f"surrogates ({ascii(raw_id)[:60]})"
+        )
+    if isinstance(raw_id, str) and len(raw_id) > MAX_ID_CHARS:
+        raise _Problem(f"{label}'id' must be at most {MAX_ID_CHARS} characters, got {len(raw_id):,}")
     extra = {
         str(k): v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True)
         for k, v in record.items()
@@ -455,6 +477,9 @@ def _from_record(record: object, *, origin: str, where: str, label: str = "") ->
 
 
 # --- JSON and JSON Lines ---------------------------------------------------------------------
+
+
+_TOO_DEEP = "JSON nested too deeply; expected one article object per line"
 
 
 def _json_error(exc: json.JSONDecodeError) -> str:
@@ -495,9 +520,11 @@ def _jsonl_lines(stream: IO[bytes]) -> Iterator[tuple[int, str | _Problem]]:
 
 def _read_jsonl(stream: IO[bytes], origin: str) -> Iterator[Article | ReadProblem]:
     last = 0
+    records = 0
     try:
         for number, line in _jsonl_lines(stream):
             last = number
+            records += 1
             if isinstance(line, _Problem):
                 yield ReadProblem(origin, line.message, number)
                 continue
@@ -507,17 +534,25 @@ def _read_jsonl(stream: IO[bytes], origin: str) -> Iterator[Article | ReadProble
                 yield ReadProblem(origin, _json_error(exc), number)
                 continue
             except RecursionError:
-                yield ReadProblem(origin, "JSON nested too deeply", number)
+                yield ReadProblem(origin, _TOO_DEEP, number)
                 continue
             try:
                 yield _from_record(record, origin=f"{origin}:{number}", where=f"{origin}:{number}")
             except _Problem as problem:
                 yield ReadProblem(origin, problem.message, number)
+            except RecursionError:
+                yield ReadProblem(origin, _TOO_DEEP, number)
     except (OSError, EOFError, zlib.error) as exc:
         yield ReadProblem(origin, f"could not read past line {last}: {exc} (truncated or corrupt file?)")
+        return
+    if not records:
+        yield ReadProblem(origin, "no records: the file is empty or blank; expected one JSON object per line")
 
 
 def _read_json(text: str, origin: str) -> Iterator[Article | ReadProblem]:
+    if not text.strip("\ufeff \t\r\n"):
+        yield ReadProblem(origin, "the file is empty or blank; expected a JSON object or a list of objects")
+        return
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -536,6 +571,10 @@ def _read_json(text: str, origin: str) -> Iterator[Article | ReadProblem]:
                 )
             except _Problem as problem:
                 yield ReadProblem(origin, problem.message)
+            except RecursionError:
+                yield ReadProblem(
+                    origin, f"item {number}: JSON nested too deeply; expected an article object"
+                )
         return
     try:
         yield _from_record(value, origin=origin, where=origin)
@@ -618,23 +657,77 @@ def _html_to_text(fragment: str) -> str:
     return "".join(parser.parts)
 
 
+_HIDDEN_OPEN = re.compile(r"<(script|style|noscript|template|iframe|object|frameset)\b", re.IGNORECASE)
+_HIDDEN_CLOSE = {
+    name: re.compile(rf"</{name}\s*>", re.IGNORECASE)
+    for name in ("script", "style", "noscript", "template", "iframe", "object", "frameset")
+}
+
+
+def _drop_hidden_elements(html: str) -> str:
+    """Cut script, style, iframe, object ... elements with their content, in one linear pass.
+
+    An element that is never closed runs to the end of the document (as a browser reads an
+    unclosed ``<script>``), so its content cannot leak into the article either.
+    """
+    out: list[str] = []
+    pos = 0
+    while (match := _HIDDEN_OPEN.search(html, pos)) is not None:
+        out.append(html[pos : match.start()])
+        close = _HIDDEN_CLOSE[match.group(1).lower()].search(html, match.end())
+        if close is None:
+            pos = len(html)
+            break
+        out.append(" ")
+        pos = close.end()
+    out.append(html[pos:])
+    return "".join(out)
+
+
+_HTML_MAX_DEPTH = 256  # libxml2's limit without XML_PARSE_HUGE
+
+
+def _nested_too_deeply(html: str) -> bool:
+    """True when libxml2 (under trafilatura) would stop at its depth limit and lose the rest."""
+    from lxml import etree
+
+    parser = etree.HTMLParser(encoding="utf-8")
+    try:
+        etree.fromstring(html.encode("utf-8", "replace"), parser)
+    except (etree.LxmlError, ValueError):
+        return False
+    return any("Excessive depth" in entry.message for entry in parser.error_log)
+
+
 def _read_html(html: str, origin: str, url: str | None) -> Article:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
-    text = getattr(doc, "text", None) if doc is not None else None
+    html = _drop_hidden_elements(html)
+    if _nested_too_deeply(html):
+        # trafilatura would silently drop everything past the limit: keep all the text instead.
+        logger.warning(
+            "%s: HTML nested more than %d elements deep; reading all its text (navigation and other "
+            "page furniture included)",
+            origin,
+            _HTML_MAX_DEPTH,
+        )
+        doc = None
+        text: str | None = _html_to_text(html)
+    else:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+        text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise _Problem("no article text found in this HTML page")
     title = getattr(doc, "title", None)
     if not title:
-        match = re.search(r"<title[^>]*>(.*?)</title>", html, re.IGNORECASE | re.DOTALL)
+        match = re.search(r"<title[^>]{0,200}>([^<]{0,2000})</title>", html[:100_000], re.IGNORECASE)
         title = _html_to_text(match.group(1)) if match else None
     extra = {}
     author = getattr(doc, "author", None)
@@ -804,22 +897,36 @@ def _read_document(
         yield _read_text(text, origin, markdown=kind == "markdown", url=url)
 
 
-def _read_path(path: str, max_bytes: int) -> Iterator[Article | ReadProblem]:
+def _display_name(path: str) -> str:
+    """``path`` as text that can be stored and printed: undecodable bytes of a file name (kept by
+    Python as lone surrogates) become ``\\xNN``."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        pass
+    try:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _read_path(path: str, max_bytes: int, origin: str) -> Iterator[Article | ReadProblem]:
     kind = _kind_of(path)
     if kind == "jsonl":
         with open(path, "rb") as stream:
-            yield from _read_jsonl(stream, path)
+            yield from _read_jsonl(stream, origin)
         return
     if kind == "jsonl.gz":
         with gzip.open(path, "rb") as stream:
-            yield from _read_jsonl(stream, path)  # type: ignore[arg-type]
+            yield from _read_jsonl(stream, origin)  # type: ignore[arg-type]
         return
     size = os.path.getsize(path)
     if size > max_bytes:
         raise _Problem(f"file is {size:,} bytes, more than max_bytes={max_bytes:,}")
     with open(path, "rb") as stream:
         data = stream.read()
-    yield from _read_document(data, path, kind)
+    yield from _read_document(data, origin, kind)
 
 
 # --- URLs ------------------------------------------------------------------------------------
@@ -844,8 +951,11 @@ def _fetch(url: str, timeout: float, max_bytes: int) -> tuple[bytes, str, str | 
                 raise _Problem(f"response is {int(length):,} bytes, more than max_bytes={max_bytes:,}")
             chunks: list[bytes] = []
             total = 0
+            # read1: at most one receive per call, so a server that trickles bytes cannot keep
+            # a 64 KiB read waiting past the deadline.
+            read = getattr(response, "read1", response.read)
             while True:
-                chunk = response.read(65536)
+                chunk = read(65536)
                 if not chunk:
                     break
                 total += len(chunk)
@@ -938,7 +1048,7 @@ def _guarded(source: str, items: Iterable[Article | ReadProblem]) -> Iterator[Ar
     except (UnicodeDecodeError, OSError, EOFError, zlib.error) as exc:
         yield ReadProblem(source, f"could not read: {exc}")
     except RecursionError:
-        yield ReadProblem(source, "document is nested too deeply to read")
+        yield ReadProblem(source, "document is nested too deeply to read; expected article records")
     except Exception as exc:  # a reader bug must not stop the other inputs
         logger.exception("%s: unexpected error while reading", source)
         yield ReadProblem(source, f"unexpected error while reading: {exc.__class__.__name__}: {exc}")
@@ -956,8 +1066,10 @@ def read_articles(
     """
     for source in iter_sources(inputs):
         if isinstance(source, ReadProblem):
-            yield source
-        elif _is_url(source):
-            yield from _guarded(source, _read_url(source, timeout, max_bytes))
+            yield ReadProblem(_display_name(source.origin), source.message, source.line)
+            continue
+        name = _display_name(source)
+        if _is_url(source):
+            yield from _guarded(name, _read_url(source, timeout, max_bytes))
         else:
-            yield from _guarded(source, _read_path(source, max_bytes))
+            yield from _guarded(name, _read_path(source, max_bytes, name))

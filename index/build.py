@@ -112,10 +112,17 @@ def add_articles(
                 logger.warning("%s", item)
                 continue
             seen += 1
-            if any(a.id == item.id for a, _, _ in pending):
+            unstorable = _unstorable_field(item)
+            if not unstorable and any(a.id == item.id for a, _, _ in pending):
                 flush()  # the same id twice in one batch: write the first, then compare against it
-            status = _classify(store, item, seen_text, seen_url)
-            if len(item.text) > max_chars:
+            status = "invalid" if unstorable else _classify(store, item, seen_text, seen_url)
+            if unstorable:
+                report.failed += 1
+                report.problems.append(
+                    f"{_display(item.origin or item.id)}: '{unstorable}' is not valid Unicode text "
+                    "(it holds lone surrogates); expected text that encodes as UTF-8"
+                )
+            elif len(item.text) > max_chars:
                 report.failed += 1
                 report.problems.append(
                     f"{item.origin or item.id}: article text is {len(item.text):,} characters, more than the "
@@ -149,6 +156,22 @@ def add_articles(
     report.seconds = time.perf_counter() - started
     logger.info("add: %s", report.summary())
     return report
+
+
+def _unstorable_field(article: Article) -> str | None:
+    """The first field SQLite cannot store (a string with lone surrogates), or None."""
+    for name in ("id", "title", "published", "source", "url", "lang", "origin", "text"):
+        value = getattr(article, name)
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return name
+    return None
+
+
+def _display(value: str) -> str:
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _classify(

@@ -258,6 +258,12 @@ def parse_published(value: object) -> str:
             number = float(value)
         except OverflowError as exc:
             raise _error(value, "timestamp out of range") from exc
+        if not (1e8 <= number < 1e10 or 1e11 <= number < 1e13):
+            # The same digits a string timestamp may have: a bare year (2023), a day count or a
+            # number like 99999999999999 is not a publication time.
+            raise _error(
+                value, "not a plausible unix timestamp (9-10 digits of seconds or 12-13 of milliseconds):"
+            )
         return _from_timestamp(number, value)
     if not isinstance(value, str):
         raise _error(value, f"not a date ({type(value).__name__}):")

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["IndexCorruptError", "IndexingError", "ModelMismatchError", "ModelUnavailableError"]
+import errno
+
+__all__ = [
+    "DiskFullError",
+    "IndexCorruptError",
+    "IndexingError",
+    "ModelMismatchError",
+    "ModelUnavailableError",
+]
 
 
 class IndexingError(Exception):
@@ -19,3 +27,14 @@ class IndexCorruptError(IndexingError):
 
 class ModelUnavailableError(IndexingError):
     """The embedding model cannot be loaded (missing files, no network for a hub name)."""
+
+
+class DiskFullError(IndexingError, OSError):
+    """Writing to the index failed because its disk is full; the index was left consistent.
+
+    Also an ``OSError`` with ``errno.ENOSPC``, for callers that handle a full disk generically.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.errno = errno.ENOSPC

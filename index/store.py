@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import json
 import logging
@@ -34,11 +35,12 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from index.articles import article_fingerprints
-from index.errors import IndexCorruptError, IndexingError, ModelMismatchError
+from index.errors import DiskFullError, IndexCorruptError, IndexingError, ModelMismatchError
 from index.schema import Article, Chunk
 from index.text import tokenize
 
 __all__ = [
+    "LOW_DISK_BYTES",
     "SCHEMA_VERSION",
     "ArticleInfo",
     "IndexStats",
@@ -212,6 +214,15 @@ class PreparedArticle:
     vectors: np.ndarray
 
 
+class _LockBusy(IndexingError):
+    """Another process holds the index's write lock."""
+
+
+LOW_DISK_BYTES = 5_000_000
+"""A write that fails with less free space than this on the index's disk is reported as a full
+disk (Chroma's errors do not always say so)."""
+
+
 class IndexStore:
     """One index folder: ``articles.sqlite3`` plus a Chroma collection (embedded or on a server).
 
@@ -225,6 +236,7 @@ class IndexStore:
         self._lock = threading.RLock()
         self.model = model
         self.location = location
+        self._disk_full: DiskFullError | None = None
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.vector_store = ChromaVectorStore(chroma_collection=collection)
@@ -298,8 +310,21 @@ class IndexStore:
             ) from exc
         store = cls(path, conn, collection, model, location)
         if repair:
-            store.repair()
+            store._repair_on_open()
         return store
+
+    def _repair_on_open(self) -> None:
+        """Repair under the write lock: a half-written batch of a live writer is not debris."""
+        try:
+            with self.write_lock():  # repairs once it holds the lock
+                pass
+        except _LockBusy:
+            logger.info("%s: another process is writing; it repairs before it writes", self.index_dir)
+        except DiskFullError as exc:
+            logger.warning("%s; opened without repairing (reads ignore half-written articles)", exc)
+        except OSError as exc:  # no lock file possible (read-only folder): repair without the lock
+            logger.debug("%s: cannot take the write lock (%s)", self.index_dir, exc)
+            self.repair()
 
     def close(self) -> None:
         with self._lock:
@@ -319,13 +344,26 @@ class IndexStore:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise IndexingError(
+                raise _LockBusy(
                     f"{self.index_dir} is being written by another process; wait for it to finish"
                 ) from None
             try:
+                self._refuse_after_disk_full()
+                self._repair_for_writing()
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _repair_for_writing(self) -> None:
+        """Every writer starts from a repaired index (an earlier failure may have left debris)."""
+        try:
+            self.repair()
+        except Exception as exc:
+            full = self._disk_full_error(exc)
+            if full is None:
+                raise
+            self._disk_full = full
+            raise full from exc
 
     # ------------------------------------------------------------------ meta
     def meta(self, key: str) -> str | None:
@@ -359,12 +397,51 @@ class IndexStore:
 
     # ------------------------------------------------------------------ writing
     def write(self, prepared: Sequence[PreparedArticle]) -> int:
-        """Write (add or replace) a batch of articles following the crash-safe protocol."""
+        """Write (add or replace) a batch of articles following the crash-safe protocol.
+
+        If the disk fills up, raises ``DiskFullError`` naming the index folder, and this store
+        accepts no more writes: the batch's half-written articles are invisible to reads and are
+        removed when the index is next opened (Chroma's embedded store may not recover from a
+        failed write inside the same process, so nothing more is asked of it here).
+        """
         if not prepared:
             return 0
         dims = {p.vectors.shape[1] for p in prepared if len(p.chunks)}
         with self._lock:
-            self._check_dimension(dims)
+            self._refuse_after_disk_full()
+            try:
+                self._check_dimension(dims)
+                self._write(prepared)
+            except Exception as exc:
+                full = self._disk_full_error(exc)
+                if full is None:
+                    raise
+                self._disk_full = full
+                raise full from exc
+        return sum(len(p.chunks) for p in prepared)
+
+    def _refuse_after_disk_full(self) -> None:
+        if self._disk_full is not None:
+            raise DiskFullError(
+                f"{self.index_dir}: writing stopped after the disk filled up. Free some space, then "
+                "open the index again from a new process: it repairs itself and the same add completes."
+            )
+
+    def _disk_full_error(self, exc: BaseException) -> DiskFullError | None:
+        """A ``DiskFullError`` if ``exc`` (or what caused it) means the disk is full, else None."""
+        free = _free_bytes(self.index_dir)
+        if not (_says_disk_full(exc) or (free is not None and free < LOW_DISK_BYTES)):
+            return None
+        shown = "unknown" if free is None else f"{free / 1e6:.1f} MB"
+        return DiskFullError(
+            f"{self.index_dir}: the disk is full (no space left on device; {shown} free). The last "
+            f"batch of articles was not indexed (the articles indexed before it are intact); free some "
+            f"space and run the same add again in a new process, which repairs the index first. "
+            f"({exc.__class__.__name__}: {exc})"
+        )
+
+    def _write(self, prepared: Sequence[PreparedArticle]) -> None:
+        with self._lock:
             ids = [p.article.id for p in prepared]
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             with self._conn:  # step 1
@@ -410,7 +487,6 @@ class IndexStore:
                             (cur.lastrowid, " ".join(tokenize(c.text)), title_terms),
                         )
                 self._conn.executemany("UPDATE articles SET state = 'ok' WHERE id = ?", [(i,) for i in ids])
-        return sum(len(p.chunks) for p in prepared)
 
     def _check_dimension(self, dims: set[int]) -> None:
         if not dims:
@@ -636,6 +712,33 @@ class IndexStore:
     def chunk_ids(self) -> set[str]:
         with self._lock:
             return {r[0] for r in self._conn.execute("SELECT id FROM chunks")}
+
+
+def _free_bytes(path: Path) -> int | None:
+    try:
+        stat = os.statvfs(path)
+    except OSError:
+        return None
+    return stat.f_bavail * stat.f_frsize
+
+
+_DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+_DISK_FULL_WORDS = ("no space left", "disk is full", "disk full", "os error 28", "quota exceeded")
+
+
+def _says_disk_full(exc: BaseException | None) -> bool:
+    """True if ``exc`` or an exception in its chain reports ENOSPC / SQLITE_FULL."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in _DISK_FULL_ERRNOS:
+            return True
+        if getattr(exc, "sqlite_errorcode", None) == getattr(sqlite3, "SQLITE_FULL", 13):
+            return True
+        if any(word in str(exc).lower() for word in _DISK_FULL_WORDS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def read_index_meta(index_dir: str | os.PathLike[str]) -> dict[str, str] | None:
