@@ -49,8 +49,14 @@ class Assistant:
         top_k: int = 6,
         retrieval: RetrievalConfig | None = None,
         extractive: ExtractiveConfig | None = None,
+        max_concurrent: int | None = None,
     ) -> None:
+        """``max_concurrent``: questions computed at once (retrieval, the built-in answerer,
+        citation checks); more wait their turn. Default 2 per CPU core: on 2 cores, 20 threads
+        asking at once got 4.95 answers/s and a 95 s worst case, 4 at a time 7.35/s
+        (benchmarks/RESULTS.md, "load"). Waiting for an LLM server holds no slot."""
         self.index = index
+        self._slots = threading.BoundedSemaphore(max_concurrent or 2 * (os.cpu_count() or 1))
         self.top_k = top_k
         self.retriever = Retriever(index.store, index.embedder, retrieval)
         self.extractive = ExtractiveAnswerer(
@@ -75,6 +81,7 @@ class Assistant:
         embedding: EmbeddingConfig | None = None,
         retrieval: RetrievalConfig | None = None,
         extractive: ExtractiveConfig | None = None,
+        max_concurrent: int | None = None,
     ) -> Assistant:
         """Open (or create) the index in ``index_dir``.
 
@@ -83,7 +90,14 @@ class Assistant:
         ``"gguf:/path/model.gguf"`` (needs the llama-cpp extra); or a llama-index LLM object.
         """
         index = NewsIndex.open(index_dir, embedder=embedder, embedding=embedding, chroma_url=chroma_url)
-        return cls(index, llm=llm, top_k=top_k, retrieval=retrieval, extractive=extractive)
+        return cls(
+            index,
+            llm=llm,
+            top_k=top_k,
+            retrieval=retrieval,
+            extractive=extractive,
+            max_concurrent=max_concurrent,
+        )
 
     # ------------------------------------------------------------------ index side
     def add(
@@ -126,7 +140,9 @@ class Assistant:
     # ------------------------------------------------------------------ answering side
     def retrieve(self, question: str, k: int = 10, *, filters: SearchFilters | None = None) -> list[Passage]:
         """The ``k`` best passages for a question (cross-lingual, hybrid, sentence-reranked)."""
-        return self.retriever.retrieve(_check_question(question), k, filters=filters)
+        question = _check_question(question)
+        with self._slots:
+            return self.retriever.retrieve(question, k, filters=filters)
 
     def standalone_question(
         self, question: str, history: Sequence[Any] | None = None, *, llm: str | None = None
@@ -159,7 +175,11 @@ class Assistant:
         )
         answerer = self._answerer(llm)
         t1 = time.perf_counter()
-        draft = answerer.draft(standalone, passages, lang=lang, articles=articles)
+        if answerer is self.extractive:  # computed here; an LLM answerer waits on its server
+            with self._slots:
+                draft = answerer.draft(standalone, passages, lang=lang, articles=articles)
+        else:
+            draft = answerer.draft(standalone, passages, lang=lang, articles=articles)
         timings["draft_ms"] = (time.perf_counter() - t1) * 1000
         return self._finish(question, standalone, lang, passages, articles, draft, answerer.name, timings)
 
@@ -202,16 +222,19 @@ class Assistant:
         t0 = time.perf_counter()
         standalone = self.standalone_question(question, history, llm=llm)
         lang = question_language(question)
-        passages = self.retriever.retrieve(standalone, k or self.top_k, filters=filters)
+        with self._slots:
+            passages = self.retriever.retrieve(standalone, k or self.top_k, filters=filters)
+            texts = self._article_texts(passages)
         timings = {"retrieve_ms": (time.perf_counter() - t0) * 1000}
-        return question, standalone, lang, passages, self._article_texts(passages), timings
+        return question, standalone, lang, passages, texts, timings
 
     def _finish(self, question, standalone, lang, passages, articles, draft, name, timings) -> Answer:
         t = load_sections(f"extractive_{'ar' if lang == 'ar' else 'en'}")
         notes: tuple[str, ...] = ()
         if draft.answerable:
             t2 = time.perf_counter()
-            checked = verify(draft, draft.sources or passages, articles, embedder=self.index.embedder)
+            with self._slots:
+                checked = verify(draft, draft.sources or passages, articles, embedder=self.index.embedder)
             timings["verify_ms"] = (time.perf_counter() - t2) * 1000
             notes = tuple(f"removed unsupported sentence: {s}" for s in checked.removed)
             if checked.citations:

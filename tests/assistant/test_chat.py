@@ -117,3 +117,43 @@ def test_added_articles_are_searchable_at_once(bot):
 def test_markdown_export_lists_sources(bot):
     md = bot.ask("When did the storm damage the boats in the harbour?").to_markdown()
     assert "**Sources**" in md and "[1]" in md and "Coast News" in md
+
+
+def test_concurrent_questions_are_bounded_by_max_concurrent(tmp_path, monkeypatch):
+    import threading
+
+    config = ExtractiveConfig(min_score=0.3)
+    with Assistant.open(
+        tmp_path / "idx", embedder=FakeEmbedder(dimension=256), extractive=config, max_concurrent=2
+    ) as b:
+        b.add(ARTICLES)
+        inside, peak, lock = 0, 0, threading.Lock()
+        two_in = threading.Event()
+        real = b.retriever.retrieve
+
+        def counting(*args, **kwargs):
+            nonlocal inside, peak
+            with lock:
+                inside += 1
+                peak = max(peak, inside)
+                if inside == 2:
+                    two_in.set()
+            two_in.wait(5)  # let a second question in before leaving, so the bound is reached
+            try:
+                return real(*args, **kwargs)
+            finally:
+                with lock:
+                    inside -= 1
+
+        monkeypatch.setattr(b.retriever, "retrieve", counting)
+        answers: list[Answer] = []
+        threads = [
+            threading.Thread(target=lambda: answers.append(b.ask("When did the storm damage the boats?")))
+            for _ in range(8)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert len(answers) == 8 and all(a.answerable for a in answers)
+        assert peak == 2  # two at a time, never more
