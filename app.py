@@ -550,8 +550,11 @@ class NewsUI:
         max_upload_mb: int = 50,
         default_llm: str | None = None,
         default_k: int = 6,
+        allow_private_urls: bool = False,
     ) -> None:
         self.bot = bot
+        # URLs typed in the page are fetched by the server: by default only public addresses
+        self.allow_private_urls = allow_private_urls
         self.upload_dir = Path(upload_dir).resolve()
         self.export_dir = Path(export_dir or self.upload_dir.parent / "exports").resolve()
         self.max_upload_mb = max_upload_mb
@@ -713,7 +716,7 @@ class NewsUI:
                     progress(frac, desc=f"{shown}: {seen} article{'s' if seen != 1 else ''} read · {status}")
 
             try:
-                report = self.bot.add([target], progress=step)
+                report = self.bot.add([target], progress=step, allow_private_urls=self.allow_private_urls)
             except Exception as exc:
                 logger.warning("adding %s failed", target, exc_info=not isinstance(exc, AssistantError))
                 totals["failed"] += 1
@@ -1001,8 +1004,12 @@ def build_ui(
     export_dir: Path | None = None,
     default_llm: str | None = None,
     default_k: int = 6,
+    allow_private_urls: bool = False,
 ) -> gr.Blocks:
     """Build the page over ``bot`` (an Assistant, or anything with its public API).
+
+    ``allow_private_urls``: whether URLs added in the page may point at loopback, private or
+    other non-public addresses (off: the server would fetch them for anyone who can log in).
 
     Pass the result to :func:`serve` (it adds the theme, the CSS and the script to the page).
     """
@@ -1013,6 +1020,7 @@ def build_ui(
         max_upload_mb=max_upload_mb,
         default_llm=default_llm,
         default_k=default_k,
+        allow_private_urls=allow_private_urls,
     )
 
     def show(view: ChatView) -> tuple[Any, ...]:
@@ -1426,6 +1434,12 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--work-dir", default=".cache/app", help="folder for uploads and exports (default .cache/app)"
     )
     p.add_argument("--max-upload-mb", type=int, default=50, help="largest upload accepted (default 50 MB)")
+    p.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="let URLs added in the page point at loopback, private or link-local addresses "
+        "(off by default: the server fetches them)",
+    )
     p.add_argument("--demo", action="store_true", help="fill an empty index with the demo corpus first")
     p.add_argument(
         "--demo-articles", type=int, default=300, help="news articles added by --demo (default 300)"
@@ -1471,6 +1485,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             max_upload_mb=args.max_upload_mb,
             default_llm=args.llm,
             default_k=args.top_k,
+            allow_private_urls=args.allow_private_urls,
         )
         serve(
             demo,

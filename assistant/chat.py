@@ -106,10 +106,17 @@ class Assistant:
         *,
         limit: int | None = None,
         progress: Callable[[int, str], None] | None = None,
+        allow_private_urls: bool = True,
     ) -> AddReport:
-        """Add articles (files, folders, globs, URLs); they are searchable when this returns."""
+        """Add articles (files, folders, globs, URLs); they are searchable when this returns.
+
+        ``allow_private_urls=False`` refuses URLs whose host is a loopback, private, link-local
+        or other non-public address (also after a redirect): set it when the URLs come from
+        users of a shared deployment."""
         with self._write_lock:
-            report = self.index.add(inputs, limit=limit, progress=progress)
+            report = self.index.add(
+                inputs, limit=limit, progress=progress, allow_private_urls=allow_private_urls
+            )
         self.retriever.refresh(None if report.updated else report.added_ids)
         return report
 

@@ -17,7 +17,8 @@ and never raises for bad input. Formats:
 - RSS / Atom (``.xml``, ``.rss``, ``.atom``, or sniffed): every entry is an article (its longest
   content, else its summary). Documents that declare XML entities are refused before any parsing
   (no "billion laughs").
-- ``http(s)://`` URLs: fetched with urllib; the content type (or sniffing) picks the reader.
+- ``http(s)://`` URLs: fetched by ``index.fetch`` (size and time bounds; optionally public addresses
+  only); the content type (or sniffing) picks the reader.
 
 Text is decoded from UTF-8 (with or without BOM), UTF-16/32 with a BOM, or else the encoding that
 charset-normalizer detects (windows-1256 Arabic included); binary data is a ``ReadProblem``.
@@ -39,8 +40,6 @@ import logging
 import os
 import re
 import time
-import urllib.error
-import urllib.request
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from html.parser import HTMLParser
@@ -49,6 +48,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from index.cleaning import clean_text
 from index.dates import parse_published
+from index.fetch import FetchError, fetch
 from index.langid import detect_language
 from index.schema import Article, ReadProblem
 
@@ -94,11 +94,6 @@ _KINDS = {
     ".atom": "feed",
 }
 _RECORD_FIELDS = ("id", "text", "title", "published", "source", "url", "lang")
-_USER_AGENT = "news-assistant/0.1 (article reader)"
-_ACCEPT = (
-    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, "
-    "text/html;q=0.9, application/json;q=0.9, text/plain;q=0.8, */*;q=0.5"
-)
 _BINARY_MESSAGE = (
     "binary file, expected UTF-8 text (UTF-16 with a byte-order mark, or a legacy encoding such as "
     "windows-1256, also works)"
@@ -108,7 +103,8 @@ MAX_ID_CHARS = 1000
 """Longer ``id`` values are refused (an id is a key, repeated in every chunk id)."""
 # Characters SQLite cannot store (lone surrogates) or that make an id or URL unprintable.
 _UNSTORABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
-_TOTAL_TIME_FACTOR = 10  # a download must finish within this many ``timeout``s
+_RAW_CHARS_FACTOR = 4
+"""A text more than this many times ``max_chars`` long is refused before it is cleaned."""
 
 
 class _Problem(Exception):
@@ -370,11 +366,19 @@ def _build_article(
     fallback_lang: str | None = None,
     title_from_text: bool = False,
     extra: Mapping[str, str] | None = None,
+    max_chars: int | None = None,
 ) -> Article:
-    """Clean the fields and make the Article; ``_Problem`` when no text is left."""
+    """Clean the fields and make the Article; ``_Problem`` when no text is left, or when the text
+    is longer than ``max_chars`` (checked before cleaning too, when it is far too long)."""
+    if max_chars is not None and len(text) > _RAW_CHARS_FACTOR * max_chars:
+        # Cleaning costs about 15 times the text's size in memory; it only removes spaces,
+        # invisible characters and edge boilerplate, so it cannot bring this under the limit.
+        raise _Problem(_too_long(len(text), max_chars, " before cleaning"))
     cleaned = clean_text(text)
     if not cleaned:
         raise _Problem("empty article (no text left after cleaning)")
+    if max_chars is not None and len(cleaned) > max_chars:
+        raise _Problem(_too_long(len(cleaned), max_chars))
     clean_title = _one_line(title) if title else ""
     if not clean_title and title_from_text:
         clean_title = _title_from_text(cleaned)
@@ -404,6 +408,13 @@ def _build_article(
     )
 
 
+def _too_long(chars: int, max_chars: int, when: str = "") -> str:
+    return (
+        f"article text is {chars:,} characters{when}, more than the limit of {max_chars:,}; "
+        "split it into several articles"
+    )
+
+
 def _json_type(value: object) -> str:
     if value is None:
         return "null"
@@ -425,7 +436,9 @@ def _short(value: object) -> str:
     return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
-def _from_record(record: object, *, origin: str, where: str, label: str = "") -> Article:
+def _from_record(
+    record: object, *, origin: str, where: str, label: str = "", max_chars: int | None = None
+) -> Article:
     """Validate one JSON record and build its Article; ``_Problem`` with what was expected."""
     expected = "expected a JSON object with a string 'text'"
     if not isinstance(record, dict):
@@ -471,6 +484,7 @@ def _from_record(record: object, *, origin: str, where: str, label: str = "") ->
             url=record.get("url"),
             lang=record.get("lang"),
             extra=extra,
+            max_chars=max_chars,
         )
     except _Problem as problem:
         raise _Problem(f"{label}{problem.message}") from None
@@ -518,7 +532,9 @@ def _jsonl_lines(stream: IO[bytes]) -> Iterator[tuple[int, str | _Problem]]:
             yield number, line
 
 
-def _read_jsonl(stream: IO[bytes], origin: str) -> Iterator[Article | ReadProblem]:
+def _read_jsonl(
+    stream: IO[bytes], origin: str, max_chars: int | None = None
+) -> Iterator[Article | ReadProblem]:
     last = 0
     records = 0
     try:
@@ -537,7 +553,9 @@ def _read_jsonl(stream: IO[bytes], origin: str) -> Iterator[Article | ReadProble
                 yield ReadProblem(origin, _TOO_DEEP, number)
                 continue
             try:
-                yield _from_record(record, origin=f"{origin}:{number}", where=f"{origin}:{number}")
+                yield _from_record(
+                    record, origin=f"{origin}:{number}", where=f"{origin}:{number}", max_chars=max_chars
+                )
             except _Problem as problem:
                 yield ReadProblem(origin, problem.message, number)
             except RecursionError:
@@ -549,7 +567,7 @@ def _read_jsonl(stream: IO[bytes], origin: str) -> Iterator[Article | ReadProble
         yield ReadProblem(origin, "no records: the file is empty or blank; expected one JSON object per line")
 
 
-def _read_json(text: str, origin: str) -> Iterator[Article | ReadProblem]:
+def _read_json(text: str, origin: str, max_chars: int | None = None) -> Iterator[Article | ReadProblem]:
     if not text.strip("\ufeff \t\r\n"):
         yield ReadProblem(origin, "the file is empty or blank; expected a JSON object or a list of objects")
         return
@@ -557,7 +575,7 @@ def _read_json(text: str, origin: str) -> Iterator[Article | ReadProblem]:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":  # several objects: it is JSON Lines after all
-            yield from _read_jsonl(io.BytesIO(text.encode("utf-8")), origin)
+            yield from _read_jsonl(io.BytesIO(text.encode("utf-8")), origin, max_chars)
             return
         yield ReadProblem(origin, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno)
         return
@@ -567,7 +585,11 @@ def _read_json(text: str, origin: str) -> Iterator[Article | ReadProblem]:
         for number, record in enumerate(value, 1):
             try:
                 yield _from_record(
-                    record, origin=origin, where=f"{origin} item {number}", label=f"item {number}: "
+                    record,
+                    origin=origin,
+                    where=f"{origin} item {number}",
+                    label=f"item {number}: ",
+                    max_chars=max_chars,
                 )
             except _Problem as problem:
                 yield ReadProblem(origin, problem.message)
@@ -577,7 +599,7 @@ def _read_json(text: str, origin: str) -> Iterator[Article | ReadProblem]:
                 )
         return
     try:
-        yield _from_record(value, origin=origin, where=origin)
+        yield _from_record(value, origin=origin, where=origin, max_chars=max_chars)
     except _Problem as problem:
         yield ReadProblem(origin, problem.message)
 
@@ -588,8 +610,12 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 
 
-def _read_text(text: str, origin: str, *, markdown: bool, url: str | None = None) -> Article:
+def _read_text(
+    text: str, origin: str, *, markdown: bool, url: str | None = None, max_chars: int | None = None
+) -> Article:
     meta: dict[str, str] = {}
+    if max_chars is not None and len(text) > _RAW_CHARS_FACTOR * max_chars:
+        raise _Problem(_too_long(len(text), max_chars, " before cleaning"))  # before any copy
     if markdown:
         text = text.replace("\r\n", "\n")
         match = _FRONT_MATTER.match(text)
@@ -611,6 +637,7 @@ def _read_text(text: str, origin: str, *, markdown: bool, url: str | None = None
         url=meta.get("url") or url,
         lang=meta.get("lang") or meta.get("language"),
         title_from_text=True,
+        max_chars=max_chars,
     )
 
 
@@ -699,7 +726,7 @@ def _nested_too_deeply(html: str) -> bool:
     return any("Excessive depth" in entry.message for entry in parser.error_log)
 
 
-def _read_html(html: str, origin: str, url: str | None) -> Article:
+def _read_html(html: str, origin: str, url: str | None, max_chars: int | None = None) -> Article:
     import trafilatura
 
     html = _drop_hidden_elements(html)
@@ -745,6 +772,7 @@ def _read_html(html: str, origin: str, url: str | None) -> Article:
         fallback_lang=declared.group(1) if declared else None,
         title_from_text=True,
         extra=extra,
+        max_chars=max_chars,
     )
 
 
@@ -813,7 +841,7 @@ def _feed_entry_id(guid: object) -> str | None:
     return guid if ":" in guid or len(guid) >= 16 else None
 
 
-def _read_feed(text: str, origin: str) -> Iterator[Article | ReadProblem]:
+def _read_feed(text: str, origin: str, max_chars: int | None = None) -> Iterator[Article | ReadProblem]:
     # The text is already decoded: drop the declared encoding so parsers read it as UTF-8.
     text = _XML_ENCODING.sub(r"\1", text.lstrip("\ufeff"), count=1)
     _check_xml_is_safe(text)
@@ -850,6 +878,7 @@ def _read_feed(text: str, origin: str) -> Iterator[Article | ReadProblem]:
                 fallback_lang=feed_lang,
                 title_from_text=True,
                 extra=extra,
+                max_chars=max_chars,
             )
         except _Problem as problem:
             yield ReadProblem(origin, f"entry {number}: {problem.message}")
@@ -872,7 +901,13 @@ def _sniff(text: str) -> str:
 
 
 def _read_document(
-    data: bytes, origin: str, kind: str | None, *, declared: str | None = None, url: str | None = None
+    data: bytes,
+    origin: str,
+    kind: str | None,
+    *,
+    declared: str | None = None,
+    url: str | None = None,
+    max_chars: int | None = None,
 ) -> Iterator[Article | ReadProblem]:
     """Read one whole document (not JSON Lines) of a known or sniffed kind."""
     try:
@@ -886,15 +921,15 @@ def _read_document(
             raise _Problem("this XML document is neither an RSS nor an Atom feed")
         kind = "feed"
     if kind == "feed":
-        yield from _read_feed(text, origin)
+        yield from _read_feed(text, origin, max_chars)
     elif kind == "json":
-        yield from _read_json(text, origin)
+        yield from _read_json(text, origin, max_chars)
     elif kind == "jsonl":
-        yield from _read_jsonl(io.BytesIO(text.encode("utf-8")), origin)
+        yield from _read_jsonl(io.BytesIO(text.encode("utf-8")), origin, max_chars)
     elif kind == "html":
-        yield _read_html(text, origin, url)
+        yield _read_html(text, origin, url, max_chars)
     else:
-        yield _read_text(text, origin, markdown=kind == "markdown", url=url)
+        yield _read_text(text, origin, markdown=kind == "markdown", url=url, max_chars=max_chars)
 
 
 def _display_name(path: str) -> str:
@@ -911,94 +946,27 @@ def _display_name(path: str) -> str:
         return path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _read_path(path: str, max_bytes: int, origin: str) -> Iterator[Article | ReadProblem]:
+def _read_path(
+    path: str, max_bytes: int, origin: str, max_chars: int | None = None
+) -> Iterator[Article | ReadProblem]:
     kind = _kind_of(path)
     if kind == "jsonl":
         with open(path, "rb") as stream:
-            yield from _read_jsonl(stream, origin)
+            yield from _read_jsonl(stream, origin, max_chars)
         return
     if kind == "jsonl.gz":
         with gzip.open(path, "rb") as stream:
-            yield from _read_jsonl(stream, origin)  # type: ignore[arg-type]
+            yield from _read_jsonl(stream, origin, max_chars)  # type: ignore[arg-type]
         return
     size = os.path.getsize(path)
     if size > max_bytes:
         raise _Problem(f"file is {size:,} bytes, more than max_bytes={max_bytes:,}")
     with open(path, "rb") as stream:
         data = stream.read()
-    yield from _read_document(data, origin, kind)
+    yield from _read_document(data, origin, kind, max_chars=max_chars)
 
 
 # --- URLs ------------------------------------------------------------------------------------
-
-
-def _gunzip(data: bytes, max_bytes: int) -> bytes:
-    inflater = zlib.decompressobj(wbits=47)  # gzip or zlib header
-    out = inflater.decompress(data, max_bytes + 1)
-    if len(out) > max_bytes:
-        raise _Problem(f"decompressed content is larger than max_bytes={max_bytes:,}")
-    return out
-
-
-def _fetch(url: str, timeout: float, max_bytes: int) -> tuple[bytes, str, str | None]:
-    """GET ``url``; (body, content type, charset). ``_Problem`` naming what went wrong."""
-    request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT, "Accept": _ACCEPT})
-    deadline = time.monotonic() + timeout * _TOTAL_TIME_FACTOR
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            length = response.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise _Problem(f"response is {int(length):,} bytes, more than max_bytes={max_bytes:,}")
-            chunks: list[bytes] = []
-            total = 0
-            # read1: at most one receive per call, so a server that trickles bytes cannot keep
-            # a 64 KiB read waiting past the deadline.
-            read = getattr(response, "read1", response.read)
-            while True:
-                chunk = read(65536)
-                if not chunk:
-                    break
-                total += len(chunk)
-                if total > max_bytes:
-                    raise _Problem(f"response is larger than max_bytes={max_bytes:,}")
-                if time.monotonic() > deadline:
-                    raise _Problem(f"download took longer than {timeout * _TOTAL_TIME_FACTOR:g} s")
-                chunks.append(chunk)
-            has_type = bool(response.headers.get("Content-Type"))
-            content_type = response.headers.get_content_type() if has_type else ""
-            charset = response.headers.get_content_charset()
-            encoding = (response.headers.get("Content-Encoding") or "").lower()
-    except _Problem:
-        raise
-    except urllib.error.HTTPError as exc:
-        raise _Problem(f"HTTP error {exc.code} {exc.reason}") from exc
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, TimeoutError):
-            raise _Problem(f"timed out after {timeout:g} s") from exc
-        if isinstance(reason, ConnectionRefusedError):
-            raise _Problem("could not connect (connection refused)") from exc
-        raise _Problem(f"could not connect: {reason}") from exc
-    except TimeoutError as exc:
-        raise _Problem(f"timed out after {timeout:g} s") from exc
-    except ValueError as exc:
-        raise _Problem(f"invalid URL: {exc}") from exc
-    except OSError as exc:  # includes http.client errors such as RemoteDisconnected
-        raise _Problem(f"could not read the response: {exc}") from exc
-    except Exception as exc:  # http.client.HTTPException is not an OSError
-        raise _Problem(f"bad HTTP response: {exc.__class__.__name__}: {exc}") from exc
-    body = b"".join(chunks)
-    path = urlsplit(url).path.lower()
-    if (
-        encoding in {"gzip", "x-gzip"}
-        or content_type in {"application/gzip", "application/x-gzip"}
-        or path.endswith(".gz")
-    ):
-        try:
-            body = _gunzip(body, max_bytes)
-        except zlib.error as exc:
-            raise _Problem(f"could not decompress the response: {exc}") from exc
-    return body, content_type, charset
 
 
 def _kind_from_content_type(content_type: str, url: str) -> str | None:
@@ -1027,13 +995,19 @@ def _kind_from_content_type(content_type: str, url: str) -> str | None:
     return path_kind
 
 
-def _read_url(url: str, timeout: float, max_bytes: int) -> Iterator[Article | ReadProblem]:
-    body, content_type, charset = _fetch(url, timeout, max_bytes)
+def _read_url(
+    url: str, timeout: float, max_bytes: int, max_chars: int | None = None, allow_private: bool = True
+) -> Iterator[Article | ReadProblem]:
+    try:
+        fetched = fetch(url, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private)
+    except FetchError as exc:
+        raise _Problem(exc.message) from exc
+    body, content_type, charset = fetched.body, fetched.content_type, fetched.charset
     kind = _kind_from_content_type(content_type, url)
     if kind == "jsonl":
-        yield from _read_jsonl(io.BytesIO(body), url)
+        yield from _read_jsonl(io.BytesIO(body), url, max_chars)
         return
-    yield from _read_document(body, url, kind, declared=charset, url=url)
+    yield from _read_document(body, url, kind, declared=charset, url=url, max_chars=max_chars)
 
 
 # --- entry point -----------------------------------------------------------------------------
@@ -1055,7 +1029,12 @@ def _guarded(source: str, items: Iterable[Article | ReadProblem]) -> Iterator[Ar
 
 
 def read_articles(
-    inputs: Sequence[str] | str, *, timeout: float = 20.0, max_bytes: int = 50_000_000
+    inputs: Sequence[str] | str,
+    *,
+    timeout: float = 20.0,
+    max_bytes: int = 50_000_000,
+    max_chars: int | None = None,
+    allow_private_urls: bool = True,
 ) -> Iterator[Article | ReadProblem]:
     """Yield cleaned Articles and ReadProblems for ``inputs`` (files, folders, globs, URLs), in order.
 
@@ -1063,6 +1042,11 @@ def read_articles(
     URLs come out as ``ReadProblem``s naming the file (and line) or URL. ``timeout`` is in seconds
     per network operation (a whole download may take at most ten times that); ``max_bytes`` caps
     a download and a whole-document file (JSON Lines files are streamed and not capped).
+    ``max_chars``, if given, refuses an article whose cleaned text is longer (a text far longer
+    is refused before the costly cleaning). ``timeout`` also bounds each whole download (headers
+    included; see ``index.fetch``). With ``allow_private_urls=False`` (for a server fetching URLs
+    its users give) a URL, or a redirect, to a private, loopback, link-local, multicast or
+    reserved address is a problem and is not fetched.
     """
     for source in iter_sources(inputs):
         if isinstance(source, ReadProblem):
@@ -1070,6 +1054,6 @@ def read_articles(
             continue
         name = _display_name(source)
         if _is_url(source):
-            yield from _guarded(name, _read_url(source, timeout, max_bytes))
+            yield from _guarded(name, _read_url(source, timeout, max_bytes, max_chars, allow_private_urls))
         else:
-            yield from _guarded(name, _read_path(source, max_bytes, name))
+            yield from _guarded(name, _read_path(source, max_bytes, name, max_chars))

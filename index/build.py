@@ -61,48 +61,84 @@ def add_articles(
     chunking: ChunkingConfig | None = None,
     limit: int | None = None,
     batch_chunks: int = 64,
+    write_chunks: int = 2048,
     max_chars: int = MAX_ARTICLE_CHARS,
     progress: Progress | None = None,
+    allow_private_urls: bool = True,
 ) -> AddReport:
     """Add articles from paths/URLs (or already-read articles) to ``store``; idempotent.
 
     Unchanged articles (same id and content hash) are skipped, changed ones replaced, and an
     article whose text or URL is already indexed under another id is skipped as a duplicate.
     Problems (unreadable files, malformed lines, empty articles) are counted and reported; they
-    never stop the run.
+    never stop the run. Chunks are embedded ``batch_chunks`` at a time; one store write (one
+    crash-safe batch) holds at most ``write_chunks`` chunks. ``allow_private_urls=False`` refuses
+    URLs (and redirects) to private, loopback, link-local, multicast and reserved addresses: pass
+    it where the URLs come from users of a server (see ``index.fetch``).
     """
     chunking = chunking or ChunkingConfig()
     report = AddReport()
     started = time.perf_counter()
     items: Iterable[Article | ReadProblem]
     if isinstance(inputs, Sequence) and all(isinstance(i, str) for i in inputs):
-        items = read_articles(list(inputs))  # type: ignore[arg-type]
+        items = read_articles(  # type: ignore[arg-type]
+            list(inputs), max_chars=max_chars, allow_private_urls=allow_private_urls
+        )
     else:
         items = inputs  # type: ignore[assignment]
-    pending: list[tuple[Article, list, bool]] = []
+    pending: list[tuple[Article, list, bool]] = []  # chunked, not embedded yet
     pending_chunks = 0
+    ready: list[tuple[PreparedArticle, bool]] = []  # embedded, not written yet
+    ready_chunks = 0
+    # Each store write has a fixed cost (a Chroma call, two SQLite transactions). Embedded
+    # batches are written once the embedding time since the last write has caught up with how
+    # long that write took (or ``write_chunks`` are waiting): with a real model every batch is
+    # written at once; with a fast embedder writes are grouped and their fixed cost stays small.
+    embed_seconds = 0.0
+    last_write_seconds = 0.0
+    batch_ids: set[str] = set()  # ids in ``pending`` or ``ready``
     seen_text: dict[str, str] = {}
     seen_url: dict[str, str] = {}
     seen = 0
 
-    def flush() -> None:
-        nonlocal pending, pending_chunks
-        if not pending:
+    def write_ready() -> None:
+        nonlocal ready, ready_chunks, embed_seconds, last_write_seconds
+        if not ready:
             return
-        texts = [c.text for _, chunks, _ in pending for c in chunks]
-        vectors = embedder.embed_passages(texts)
-        prepared, offset = [], 0
-        for article, chunks, _ in pending:
-            prepared.append(PreparedArticle(article, chunks, vectors[offset : offset + len(chunks)]))
-            offset += len(chunks)
-        report.chunks += store.write(prepared)
-        for article, _, is_update in pending:
+        started_write = time.perf_counter()
+        report.chunks += store.write([p for p, _ in ready])
+        last_write_seconds = time.perf_counter() - started_write
+        embed_seconds = 0.0
+        for p, is_update in ready:
             if is_update:
                 report.updated += 1
             else:
                 report.added += 1
-                report.added_ids.append(article.id)
+                report.added_ids.append(p.article.id)
+        ready, ready_chunks = [], 0
+        batch_ids.clear()  # ``pending`` is empty here: it is embedded (moved to ``ready``) first
+
+    def embed_pending() -> None:
+        nonlocal pending, pending_chunks, ready_chunks, embed_seconds
+        if not pending:
+            return
+        started_embed = time.perf_counter()
+        vectors = embedder.embed_passages([c.text for _, chunks, _ in pending for c in chunks])
+        embed_seconds += time.perf_counter() - started_embed
+        offset = 0
+        for article, chunks, is_update in pending:
+            ready.append(
+                (PreparedArticle(article, chunks, vectors[offset : offset + len(chunks)]), is_update)
+            )
+            offset += len(chunks)
+        ready_chunks += pending_chunks
         pending, pending_chunks = [], 0
+        if ready_chunks >= write_chunks or embed_seconds >= last_write_seconds:
+            write_ready()
+
+    def flush() -> None:
+        embed_pending()
+        write_ready()
 
     with store.write_lock():
         for item in items:
@@ -113,22 +149,27 @@ def add_articles(
                 continue
             seen += 1
             unstorable = _unstorable_field(item)
-            if not unstorable and any(a.id == item.id for a, _, _ in pending):
+            if not unstorable and item.id in batch_ids:
                 flush()  # the same id twice in one batch: write the first, then compare against it
-            status = "invalid" if unstorable else _classify(store, item, seen_text, seen_url)
+            too_long = not unstorable and len(item.text) > max_chars
+            if unstorable:
+                status = "invalid"
+            elif too_long:
+                status = "too long"
+            else:
+                status = _classify(store, item, seen_text, seen_url)
             if unstorable:
                 report.failed += 1
                 report.problems.append(
                     f"{_display(item.origin or item.id)}: '{unstorable}' is not valid Unicode text "
                     "(it holds lone surrogates); expected text that encodes as UTF-8"
                 )
-            elif len(item.text) > max_chars:
+            elif too_long:
                 report.failed += 1
                 report.problems.append(
                     f"{item.origin or item.id}: article text is {len(item.text):,} characters, more than the "
                     f"limit of {max_chars:,}; split it into several articles"
                 )
-                status = "too long"
             elif status == "unchanged":
                 report.skipped += 1
             elif status.startswith("duplicate"):
@@ -145,9 +186,10 @@ def add_articles(
                     if url_norm:
                         seen_url[url_norm] = item.id
                     pending.append((item, chunks, status == "changed"))
+                    batch_ids.add(item.id)
                     pending_chunks += len(chunks)
                     if pending_chunks >= batch_chunks:
-                        flush()
+                        embed_pending()
             if progress:
                 progress(seen, status)
             if limit is not None and seen >= limit:

@@ -63,10 +63,20 @@ class NewsIndex:
         *,
         limit: int | None = None,
         progress: Progress | None = None,
+        allow_private_urls: bool = True,
     ) -> AddReport:
-        """Add files, folders, globs or URLs (or Article objects); see ``index.build.add_articles``."""
+        """Add files, folders, globs or URLs (or Article objects); see ``index.build.add_articles``.
+
+        A server that adds URLs its users give should pass ``allow_private_urls=False``.
+        """
         return add_articles(
-            self.store, self.embedder, inputs, chunking=self.chunking, limit=limit, progress=progress
+            self.store,
+            self.embedder,
+            inputs,
+            chunking=self.chunking,
+            limit=limit,
+            progress=progress,
+            allow_private_urls=allow_private_urls,
         )
 
     def remove(self, article_ids: Iterable[str]) -> list[str]:

@@ -388,12 +388,18 @@ class IndexStore:
     def find_duplicate(self, article: Article) -> str | None:
         """The id of another stored article with the same text or the same URL, if any."""
         text_hash, url = article_fingerprints(article)
+        # One indexed lookup per fingerprint. ``+state`` keeps SQLite off the ``state`` index:
+        # nearly every row is 'ok', so with it the query scanned the whole table per article.
+        lookups = [("text_hash", text_hash)] + ([("url_norm", url)] if url else [])
         with self._lock:
-            row = self._conn.execute(
-                "SELECT id FROM articles WHERE id != ? AND state = 'ok' AND (text_hash = ? OR url_norm = ?) LIMIT 1",
-                (article.id, text_hash, url or "\x00"),
-            ).fetchone()
-        return row[0] if row else None
+            for column, value in lookups:
+                row = self._conn.execute(
+                    f"SELECT id FROM articles WHERE {column} = ? AND +state = 'ok' AND id != ? LIMIT 1",
+                    (value, article.id),
+                ).fetchone()
+                if row:
+                    return row[0]
+        return None
 
     # ------------------------------------------------------------------ writing
     def write(self, prepared: Sequence[PreparedArticle]) -> int:

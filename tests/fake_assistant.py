@@ -111,14 +111,17 @@ class FakeAssistant:
         *,
         limit: int | None = None,
         progress: Callable[[int, str], None] | None = None,
+        allow_private_urls: bool = True,
     ) -> AddReport:
         from index.articles import read_articles
 
-        self.calls.append(Call("add", (list(inputs),), {"limit": limit}))
+        self.calls.append(
+            Call("add", (list(inputs),), {"limit": limit, "allow_private_urls": allow_private_urls})
+        )
         report = AddReport()
         started = time.perf_counter()
         seen = 0
-        for item in read_articles(list(inputs)):
+        for item in read_articles(list(inputs), allow_private_urls=allow_private_urls):
             if isinstance(item, Article):
                 seen += 1
                 if item.id in self.articles:

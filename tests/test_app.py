@@ -382,3 +382,36 @@ def test_build_ui_wires_the_page(tmp_path: Path) -> None:
     assert demo.news_ui.max_upload_mb == 5
     ids = {getattr(b, "elem_id", None) for b in demo.blocks.values()}
     assert {"na-chat", "na-input", "na-sources-box", "na-files", "na-urls", "na-table", "na-download"} <= ids
+
+
+def test_urls_to_private_addresses_are_refused_unless_allowed(bot: FakeAssistant, tmp_path: Path) -> None:
+    import http.server
+    import threading
+
+    body = json.dumps({"id": "lan-1", "title": "LAN", "text": "A page on a private address.", "lang": "en"})
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            data = body.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/a.json"
+    try:
+        shared = NewsUI(bot, upload_dir=tmp_path / "a" / "uploads")  # the default: public addresses only
+        report, _ = shared.add(None, url)
+        assert "loopback" in report and "lan-1" not in bot.articles
+        assert bot.calls[-1].kwargs["allow_private_urls"] is False
+        local = NewsUI(bot, upload_dir=tmp_path / "b" / "uploads", allow_private_urls=True)
+        report, error = local.add(None, url)
+        assert error == "" and "1 added" in report and "lan-1" in bot.articles
+    finally:
+        server.shutdown()

@@ -420,6 +420,39 @@ def test_file_over_max_bytes(tmp_path: Path) -> None:
     assert isinstance(problem, ReadProblem) and "max_bytes" in problem.message
 
 
+def test_max_chars_counts_the_cleaned_text_and_refuses_far_longer_text_before_cleaning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spaced = tmp_path / "spaced.txt"  # 200 characters raw, 30 after cleaning: within 50
+    spaced.write_text("Title line\n" + " " * 170 + "Body text here.\n", encoding="utf-8")
+    (article,) = read_all(spaced, max_chars=50)
+    assert isinstance(article, Article) and len(article.text) <= 50
+    cleaned_over = tmp_path / "over.txt"  # 82 characters after cleaning: under 4 x 50 raw
+    cleaned_over.write_text("Title line\n" + "A sentence of the body. " * 3, encoding="utf-8")
+    (problem,) = read_all(cleaned_over, max_chars=50)
+    assert isinstance(problem, ReadProblem) and problem.origin == str(cleaned_over)
+    assert problem.message.startswith("article text is 82 characters, more than the limit of 50;")
+    lines = tmp_path / "lines.jsonl"
+    lines.write_text(
+        json.dumps({"id": "ok", "text": "Short. Fine."})
+        + "\n"
+        + json.dumps({"id": "far", "text": "x" * 1_000})
+        + "\n",
+        encoding="utf-8",
+    )
+    cleaned: list[int] = []
+    real_clean = articles_module.clean_text
+    monkeypatch.setattr(articles_module, "clean_text", lambda t: cleaned.append(len(t)) or real_clean(t))
+    ok, far = read_all(lines, max_chars=50)
+    assert isinstance(ok, Article) and ok.id == "ok"
+    assert isinstance(far, ReadProblem) and far.line == 2
+    assert far.message.startswith(
+        "article text is 1,000 characters before cleaning, more than the limit of 50"
+    )
+    assert 1_000 not in cleaned  # refused before the costly cleaning
+    assert [type(i) for i in read_all(lines)] == [Article, Article]  # no max_chars: no limit
+
+
 def test_truncated_gzip_yields_what_it_read_then_a_problem(tmp_path: Path) -> None:
     raw = "".join(
         json.dumps({"id": f"g{n}", "text": f"Gzip article {n} " * 50, "lang": "en"}) + "\n"

@@ -8,6 +8,7 @@ bounded time and memory, and leave what was indexed before exactly as it was.
 from __future__ import annotations
 
 import contextlib
+import http.server
 import json
 import logging
 import os
@@ -26,8 +27,9 @@ from pathlib import Path
 import pytest
 
 from index import Article, NewsIndex
-from index import articles as articles_module
+from index import fetch as fetch_module
 from index.articles import read_articles
+from index.build import add_articles
 from index.schema import ReadProblem
 from tests.conftest import ROOT
 from tests.fakes import FakeEmbedder
@@ -364,24 +366,36 @@ def run_measured(code: str, timeout: float = 600) -> dict[str, object]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def test_20_mb_article_is_refused_with_bounded_memory(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", [".txt", ".jsonl"])
+def test_20_mb_article_is_refused_with_bounded_memory(tmp_path: Path, suffix: str) -> None:
+    """Refused before cleaning: the memory it takes is about twice its size (cleaning a text
+    costs about 15 times its size: 550 MB at the peak before this was checked first)."""
     result = run_measured(
         f"""
+        import json, resource
         from index import NewsIndex
         from tests.fakes import FakeEmbedder
-        path = {str(tmp_path / "huge.txt")!r}
+        path = {str(tmp_path / ("huge" + suffix))!r}
         sentence = "The harbour council met again to discuss the storm damage and the budget. "
+        text = "Huge article\\n" + sentence * (20_000_000 // len(sentence))
         with open(path, "w") as f:
-            f.write("Huge article\\n" + sentence * (20_000_000 // len(sentence)))
+            f.write(json.dumps({{"id": "huge", "text": text}}) + "\\n" if path.endswith(".jsonl") else text)
+        del text
         with NewsIndex.open({str(tmp_path / "idx")!r}, embedder=FakeEmbedder()) as idx:
+            idx.add(["tests/data/articles/list.json"])  # imports and warm-up
+            base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             report = idx.add([path])
-            result.update(added=report.added, failed=report.failed, problems=report.problems,
-                          articles=idx.stats().articles, vectors=idx.stats().vectors)
+            growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base
+            result.update(failed=report.failed, problems=report.problems, articles=idx.stats().articles,
+                          growth_mb=growth, added_ids=report.added_ids)
         """
     )
-    assert (result["added"], result["failed"], result["articles"], result["vectors"]) == (0, 1, 0, 0)
+    assert (result["added_ids"], result["failed"]) == ([], 1)
     (problem,) = result["problems"]  # type: ignore[misc]
-    assert problem.startswith(str(tmp_path / "huge.txt")) and "more than the limit of 1,000,000" in problem
+    where = str(tmp_path / "huge.txt") if suffix == ".txt" else f"{tmp_path / 'huge.jsonl'}:1"
+    assert problem.startswith(f"{where}: article text is 19,99")
+    assert "characters before cleaning, more than the limit of 1,000,000" in problem
+    assert result["growth_mb"] < 150, result  # type: ignore[operator]
     assert result["peak_mb"] < MEMORY_BOUND_MB, result["peak_mb"]
 
 
@@ -429,6 +443,24 @@ def test_2000_one_line_articles_through_the_whole_pipeline(index: NewsIndex, tmp
         report, after = add_and_check_untouched(index, [str(path)], tmp_path)
     assert report.added == 2_000 and report.ok  # type: ignore[attr-defined]
     assert len(after.articles) == 2_003
+
+
+def test_writes_are_grouped_up_to_write_chunks(index: NewsIndex, tmp_path: Path) -> None:
+    """Embedded batches wait (at most ``write_chunks``) so a store write's fixed cost is shared."""
+    path = tmp_path / "many.jsonl"
+    many_lines(path, 300)
+    sizes: list[int] = []
+    real_write = index.store.write
+
+    def write(prepared):  # type: ignore[no-untyped-def]
+        sizes.append(sum(len(p.chunks) for p in prepared))
+        return real_write(prepared)
+
+    index.store.write = write  # type: ignore[method-assign]
+    report = add_articles(index.store, index.embedder, [str(path)], batch_chunks=8, write_chunks=40)
+    assert report.added == 300 and report.chunks == sum(sizes) == 300
+    assert max(sizes) <= 40 + 8 and len(sizes) >= 300 // 48
+    assert_consistent(index)
 
 
 @pytest.mark.slow
@@ -498,6 +530,12 @@ class MisbehavingServer:
                     while not self.stop.is_set():
                         conn.sendall(block)
                         self.sent[path] += len(block)
+                elif path.startswith("/header-trickle"):  # the status line, then header bytes
+                    interval = float(path.rsplit("/", 1)[1])
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                    while not self.stop.wait(interval):
+                        conn.sendall(b"a")
+                        self.sent[path] += 1
                 elif path.startswith("/trickle"):  # headers, then one byte per interval
                     interval = float(path.rsplit("/", 1)[1])
                     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n")
@@ -574,7 +612,155 @@ def test_url_trickling_within_the_socket_timeout_hits_the_total_deadline(
     bad_server: MisbehavingServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Bytes arrive faster than the per-read timeout, forever: the whole download is bounded."""
-    monkeypatch.setattr(articles_module, "_TOTAL_TIME_FACTOR", 4)
+    monkeypatch.setattr(fetch_module, "TOTAL_TIME_FACTOR", 4)
     with deadline(60):
         problem = read_one(f"{bad_server.url}/trickle/0.05", timeout=0.5)
     assert problem.message == "download took longer than 2 s"
+
+
+@pytest.mark.server
+def test_url_trickling_its_headers_hits_the_total_deadline(
+    bad_server: MisbehavingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Header bytes arrive faster than the per-read timeout, forever: the whole request is bounded
+    (before, only the body was, and this read never ended)."""
+    monkeypatch.setattr(fetch_module, "TOTAL_TIME_FACTOR", 4)
+    with deadline(60):
+        problem = read_one(f"{bad_server.url}/header-trickle/0.05", timeout=0.5)
+    assert problem.message == "download took longer than 2 s"
+    assert bad_server.sent["/header-trickle/0.05"] > 10  # it was trickling, not silent
+
+
+# --- URLs given by users of a server: public addresses only ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("127.0.0.1", "loopback"),
+        ("127.8.9.10", "loopback"),
+        ("::1", "loopback"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("10.1.2.3", "private"),
+        ("172.16.0.1", "private"),
+        ("192.168.1.1", "private"),
+        ("fc00::1", "private"),
+        ("169.254.169.254", "link-local"),  # cloud metadata services
+        ("fe80::1", "link-local"),
+        ("224.0.0.1", "multicast"),
+        ("ff02::1", "multicast"),
+        ("240.0.0.1", "reserved"),
+        ("0.0.0.0", "unspecified"),
+        ("::", "unspecified"),
+        ("100.64.0.1", "not globally routable"),
+        ("64:ff9b::a00:1", "private"),  # NAT64 of 10.0.0.1
+        ("2002:7f00:1::", "loopback"),  # 6to4 of 127.0.0.1
+        ("8.8.8.8", None),
+        ("93.184.215.14", None),
+        ("2001:4860:4860::8888", None),
+    ],
+)
+def test_non_public_reason(address: str, reason: str | None) -> None:
+    assert fetch_module.non_public_reason(address) == reason
+
+
+class _RedirectingHandler(http.server.BaseHTTPRequestHandler):
+    """``/to?url=U`` redirects to U; anything else is a small HTML article."""
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/to?url="):
+            self.send_response(302)
+            self.send_header("Location", self.path.split("=", 1)[1])
+            self.end_headers()
+            return
+        body = (
+            b"<html><head><title>Local page</title></head><body><article><p>This page is served on "
+            b"the loopback interface. It must not be fetched for a user of a public server.</p>"
+            b"</article></body></html>"
+        )
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def loopback_servers() -> Iterator[tuple[str, str]]:
+    """Two HTTP servers on the loopback: 127.0.0.1 and 127.0.0.2 (tests treat the second as public)."""
+    servers = []
+    for host in ("127.0.0.1", "127.0.0.2"):
+        httpd = http.server.ThreadingHTTPServer((host, 0), _RedirectingHandler)
+        httpd.daemon_threads = True
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        servers.append(httpd)
+    try:
+        yield tuple(f"http://{h.server_address[0]}:{h.server_address[1]}" for h in servers)  # type: ignore[misc]
+    finally:
+        for httpd in servers:
+            httpd.shutdown()
+            httpd.server_close()
+
+
+@pytest.fixture
+def public_127_0_0_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pretend 127.0.0.2 is a public address and ``news.example`` resolves to it (no network here)."""
+    real_reason, real_resolve = fetch_module.non_public_reason, fetch_module._resolve
+    monkeypatch.setattr(
+        fetch_module, "non_public_reason", lambda ip: None if ip == "127.0.0.2" else real_reason(ip)
+    )
+    monkeypatch.setattr(
+        fetch_module,
+        "_resolve",
+        lambda host, port: ["127.0.0.2"] if host == "news.example" else real_resolve(host, port),
+    )
+
+
+@pytest.mark.server
+def test_loopback_url_is_refused_only_when_private_urls_are_not_allowed(
+    loopback_servers: tuple[str, str], tmp_path: Path
+) -> None:
+    local, _ = loopback_servers
+    url = f"{local}/page.html"
+    with deadline(60):
+        (allowed,) = list(read_articles([url]))
+        (refused,) = list(read_articles([url], allow_private_urls=False))
+        localhost = url.replace("127.0.0.1", "localhost")
+        (by_name,) = list(read_articles([localhost], allow_private_urls=False))
+    assert isinstance(allowed, Article) and allowed.title == "Local page"
+    assert isinstance(refused, ReadProblem) and refused.origin == url
+    assert refused.message == "127.0.0.1 is a loopback address; only public addresses are fetched here"
+    assert str(refused).startswith(f"{url}: 127.0.0.1 is a loopback address")
+    assert isinstance(by_name, ReadProblem) and by_name.origin == localhost
+    assert by_name.message.startswith("localhost (") and "is a loopback address" in by_name.message
+    # Through the index: the problem names the URL; nothing is added.
+    with NewsIndex.open(tmp_path / "idx", embedder=FakeEmbedder()) as idx:
+        report = idx.add([url], allow_private_urls=False)
+        assert (report.added, report.failed) == (0, 1)
+        assert report.problems == [str(refused)]
+        assert idx.add([url]).added == 1
+
+
+@pytest.mark.server
+def test_redirect_to_a_private_address_is_refused(
+    loopback_servers: tuple[str, str], public_127_0_0_2: None
+) -> None:
+    local, public = loopback_servers
+    with deadline(60):
+        # The "public" server and a name resolving to it are fetched, redirects among them too ...
+        (direct,) = list(read_articles([f"{public}/page.html"], allow_private_urls=False))
+        named = public.replace("127.0.0.2", "news.example")
+        (by_name,) = list(read_articles([f"{named}/to?url={public}/page.html"], allow_private_urls=False))
+        # ... but not a redirect from there to the loopback one.
+        start = f"{named}/to?url={local}/page.html"
+        (refused,) = list(read_articles([start], allow_private_urls=False))
+        (allowed,) = list(read_articles([start]))
+    assert isinstance(direct, Article) and isinstance(by_name, Article)
+    assert isinstance(refused, ReadProblem) and refused.origin == start
+    assert refused.message == (
+        f"redirected to {local}/page.html: 127.0.0.1 is a loopback address; only public addresses are fetched here"
+    )
+    assert isinstance(allowed, Article)
