@@ -88,7 +88,9 @@ _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123
 class ExtractiveConfig:
     """``min_score*``: below this best-sentence score (cosine plus the question-term bonus) the
     articles are taken not to answer; calibrated per question script on the dev sets (see
-    benchmarks/RESULTS.md), since cross-lingual similarities run lower. ``also_margin``: a second cited
+    benchmarks/RESULTS.md), since cross-lingual similarities run lower. (For a question on text in
+    the other script, the retriever orders sentences with the second encoder's help but keeps the
+    best score on this e5 scale: ``RetrievalConfig.second_sentence_weight``.) ``also_margin``: a second cited
     sentence must score within this margin of the best one. ``common_zipf``: Latin capitalised
     words more frequent than this in English (wordfreq Zipf scale) are treated as common words,
     rarer ones as names that the articles must mention."""

@@ -114,3 +114,19 @@ def test_cli_index_commands(seed_index, tmp_path):
     )
     listing = run("list")
     assert "seed-haftar-russia" in listing.stdout
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        # English questions on the Arabic article: e5-small alone quoted a neighbouring sentence;
+        # the second encoder's cosine in the sentence order picks the gold one.
+        ("Where did Yevkurov meet Haftar in September?", GOLD),
+        ("Who told AFP that Russia supports Haftar?", "ألكسي مالاتشنكو"),
+    ],
+    ids=["s04-where", "s09-who"],
+)
+def test_cross_script_question_cites_the_gold_sentence_first(bot, question, gold):
+    answer = bot.ask(question)
+    assert answer.answerable and answer.citations
+    assert gold in answer.citations[0].quote
