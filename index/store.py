@@ -356,8 +356,14 @@ class IndexStore:
 
     def _repair_for_writing(self) -> None:
         """Every writer starts from a repaired index (an earlier failure may have left debris)."""
-        try:
+        with self._stopping_on_full_disk():
             self.repair()
+
+    @contextlib.contextmanager
+    def _stopping_on_full_disk(self) -> Iterator[None]:
+        """Turn an error meaning "the disk is full" into ``DiskFullError`` and stop writing."""
+        try:
+            yield
         except Exception as exc:
             full = self._disk_full_error(exc)
             if full is None:
@@ -415,15 +421,9 @@ class IndexStore:
         dims = {p.vectors.shape[1] for p in prepared if len(p.chunks)}
         with self._lock:
             self._refuse_after_disk_full()
-            try:
+            with self._stopping_on_full_disk():
                 self._check_dimension(dims)
                 self._write(prepared)
-            except Exception as exc:
-                full = self._disk_full_error(exc)
-                if full is None:
-                    raise
-                self._disk_full = full
-                raise full from exc
         return sum(len(p.chunks) for p in prepared)
 
     def _refuse_after_disk_full(self) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from index.text import tokenize
 
-__all__ = ["FakeEmbedder"]
+__all__ = ["FakeEmbedder", "MarkerEncoder"]
 
 
 class FakeEmbedder:
@@ -44,3 +44,21 @@ class FakeEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.embed_passages(texts)
+
+
+class MarkerEncoder:
+    """Fake second encoder (the ``encode`` of ``assistant.second_encoder.SecondEncoder``): the
+    question and texts containing ``marker`` point one way, every other text another; records
+    what it was asked to encode."""
+
+    def __init__(self, question: str, marker: str = "") -> None:
+        self.question = question
+        self.marker = marker
+        self.seen: list[str] = []
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        self.seen.extend(texts)
+        out = np.zeros((len(texts), 2), dtype=np.float32)
+        for i, t in enumerate(texts):
+            out[i, 0 if (t == self.question or (self.marker and self.marker in t)) else 1] = 1.0
+        return out

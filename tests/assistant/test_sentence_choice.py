@@ -3,7 +3,6 @@ second encoder's cosine joins the e5 score in ordering the sentences, not in dec
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from assistant import Assistant
@@ -11,7 +10,7 @@ from assistant.answer import ExtractiveAnswerer, ExtractiveConfig
 from assistant.retrieve import RetrievalConfig, Retriever
 from assistant.second_encoder import SecondEncoder
 from index import Article
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, MarkerEncoder
 
 QUESTION = "Which team did the Panthers beat in the final?"
 # e5 (here the fake's term overlap, plus the question-term bonus) prefers the sentence naming the
@@ -29,22 +28,6 @@ ARTICLES = [
 ]
 
 
-class MarkerEncoder:
-    """Fake second encoder: the question and texts containing ``marker`` point one way, every other
-    text another; records what it was asked to encode."""
-
-    def __init__(self, marker: str) -> None:
-        self.marker = marker
-        self.seen: list[str] = []
-
-    def __call__(self, texts: list[str]) -> np.ndarray:
-        self.seen.extend(texts)
-        out = np.zeros((len(texts), 2), dtype=np.float32)
-        for i, t in enumerate(texts):
-            out[i, 0 if (t == QUESTION or self.marker in t) else 1] = 1.0
-        return out
-
-
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory):
     with Assistant.open(tmp_path_factory.mktemp("idx"), embedder=FakeEmbedder(dimension=256)) as b:
@@ -53,7 +36,7 @@ def bot(tmp_path_factory):
 
 
 def _retrieve(bot, question: str = QUESTION, encoder: MarkerEncoder | None = None, **config):
-    encoder = encoder or MarkerEncoder("برونكوز")
+    encoder = encoder or MarkerEncoder(QUESTION, "برونكوز")
     retriever = Retriever(
         bot.index.store, bot.index.embedder, RetrievalConfig(**config), second_encoder=SecondEncoder(encoder)
     )
@@ -92,7 +75,7 @@ def test_the_answer_quotes_the_sentence_the_second_encoder_prefers(bot):
 
 def test_same_script_questions_keep_the_e5_sentence_scores(bot):
     question = "في المباراة النهائية من هزم الفريق؟"
-    encoder = MarkerEncoder("Panthers")
+    encoder = MarkerEncoder(QUESTION, "Panthers")
     mixed = _retrieve(bot, question, encoder, second_sentence_weight=1.0)
     plain = _retrieve(bot, question, second_sentence_weight=0.0)
     assert encoder.seen == []  # the second encoder never runs for an Arabic question on Arabic text
