@@ -343,13 +343,22 @@ def test_article_objects_with_lone_surrogates_are_refused(index: NewsIndex, tmp_
 
 
 def run_measured(code: str, timeout: float = 600) -> dict[str, object]:
-    """Run ``code`` in a fresh interpreter; it prints one JSON object. Adds ``peak_mb`` (max RSS)."""
+    """Run ``code`` in a fresh interpreter, which may call ``peak_mb()`` and fills ``result``;
+    returns ``result`` with ``peak_mb`` (the peak resident memory) added."""
     script = textwrap.dedent(
         """
-        import json, resource, sys
+        import json, sys
+
+        def peak_mb():
+            # VmHWM, the peak RSS of this process image: ru_maxrss would also count the forked
+            # copy of the (large) pytest process that existed before exec
+            with open("/proc/self/status") as f:
+                line = next(l for l in f if l.startswith("VmHWM:"))
+            return int(line.split()[1]) / 1024
+
         result = {}
-        exec(sys.stdin.read(), {"result": result})
-        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        exec(sys.stdin.read(), {"result": result, "peak_mb": peak_mb})
+        result["peak_mb"] = peak_mb()
         print(json.dumps(result))
         """
     )
@@ -372,7 +381,7 @@ def test_20_mb_article_is_refused_with_bounded_memory(tmp_path: Path, suffix: st
     costs about 15 times its size: 550 MB at the peak before this was checked first)."""
     result = run_measured(
         f"""
-        import json, resource
+        import json
         from index import NewsIndex
         from tests.fakes import FakeEmbedder
         path = {str(tmp_path / ("huge" + suffix))!r}
@@ -383,9 +392,9 @@ def test_20_mb_article_is_refused_with_bounded_memory(tmp_path: Path, suffix: st
         del text
         with NewsIndex.open({str(tmp_path / "idx")!r}, embedder=FakeEmbedder()) as idx:
             idx.add(["tests/data/articles/list.json"])  # imports and warm-up
-            base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            base = peak_mb()
             report = idx.add([path])
-            growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base
+            growth = peak_mb() - base
             result.update(failed=report.failed, problems=report.problems, articles=idx.stats().articles,
                           growth_mb=growth, added_ids=report.added_ids)
         """
@@ -403,7 +412,7 @@ def test_100000_line_jsonl_is_streamed(tmp_path: Path) -> None:
     """Reading is streamed: memory does not grow with the number of records (a list would: ~110 MB)."""
     result = run_measured(
         f"""
-        import json, resource
+        import json
         from index.articles import read_articles
         path = {str(tmp_path / "many.jsonl")!r}
         with open(path, "w") as f:
@@ -411,9 +420,9 @@ def test_100000_line_jsonl_is_streamed(tmp_path: Path) -> None:
                 f.write(json.dumps({{"id": f"m{{i}}", "text": f"One-line article {{i}}.", "lang": "en",
                                      "note": f"{{i}} " + "n" * 400}}) + "\\n")
         list(read_articles(["tests/data/articles/list.json"]))  # imports and warm-up
-        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        base = peak_mb()
         count = sum(1 for item in read_articles([path]) if item.__class__.__name__ == "Article")
-        result.update(count=count, growth_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base)
+        result.update(count=count, growth_mb=peak_mb() - base)
         """
     )
     assert result["count"] == 100_000
