@@ -62,7 +62,7 @@ lint: $(STAMP)
 bench: setup
 	$(PY) benchmarks/ingest.py --shared $(SHARED)
 
-# Full evaluation on every dev set (about 15 minutes on 2 cores once the indexes are built; building them adds about as much); EVAL_ARGS="--sample 300" for a subset.
+# Full evaluation on every dev set (about 15 minutes on 2 cores once the indexes are built; building them first takes a few minutes more); EVAL_ARGS="--sample 300" for a subset.
 eval: setup
 	$(PY) -m assistant.eval $(SHARED)/eval/seed $(SHARED)/eval/xquad $(SHARED)/eval/arcd_train \
 		--articles seed=$(SHARED)/data/seed/haftar_russia_visit.jsonl --index-dir .eval-index --markdown $(EVAL_ARGS)
