@@ -428,6 +428,19 @@ def _default_factory(index_dir: Path) -> _Bot:
     return Assistant.open(index_dir)
 
 
+def _result_for(q: EvalQuestion, **measured: Any) -> QuestionResult:
+    """A question's result before (or instead of) measuring: what the question file says."""
+    return QuestionResult(
+        id=q.id,
+        question=q.question,
+        lang=q.lang,
+        answerable=q.answerable,
+        gold_article_ids=list(q.gold_article_ids),
+        gold_answers=list(q.accepted_answers()),
+        **measured,
+    )
+
+
 def _evaluate_one(
     bot: _Bot,
     q: EvalQuestion,
@@ -437,14 +450,7 @@ def _evaluate_one(
     articles: dict[str, str | None],
     ask: bool = True,
 ) -> QuestionResult:
-    result = QuestionResult(
-        id=q.id,
-        question=q.question,
-        lang=q.lang,
-        answerable=q.answerable,
-        gold_article_ids=list(q.gold_article_ids),
-        gold_answers=list(q.accepted_answers()),
-    )
+    result = _result_for(q)
     # ask first: its latency is what a user waits for; retrieve then runs with the retriever's caches warm
     answer = None
     if ask:
@@ -525,17 +531,7 @@ def evaluate_questions(
             results.append(_evaluate_one(bot, q, k=k, ks=ks, articles=articles, ask=ask))
         except Exception as exc:  # one failing question must not end a long run; it is reported
             logger.warning("question %s failed: %s: %s", q.id, type(exc).__name__, exc)
-            results.append(
-                QuestionResult(
-                    id=q.id,
-                    question=q.question,
-                    lang=q.lang,
-                    answerable=q.answerable,
-                    gold_article_ids=list(q.gold_article_ids),
-                    gold_answers=list(q.accepted_answers()),
-                    error=f"{type(exc).__name__}: {exc}",
-                )
-            )
+            results.append(_result_for(q, error=f"{type(exc).__name__}: {exc}"))
         if progress:
             progress(1)
     return results

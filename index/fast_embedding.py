@@ -13,17 +13,18 @@ model. Nothing is downloaded; ``optimum`` is not needed.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
 import tempfile
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from index.model import exclusive_lock
 
 __all__ = ["OnnxEncoder", "export_onnx"]
 
@@ -38,16 +39,6 @@ def _cpu_count() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
-
-
-@contextlib.contextmanager
-def _exclusive_lock(lock_path: Path) -> Iterator[None]:
-    with lock_path.open("a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _source_stamp(model_dir: Path) -> dict[str, Any]:
@@ -139,7 +130,7 @@ def export_onnx(model_dir: str | os.PathLike[str], *, quantized: bool = False) -
     fp32, int8, record = out / "model.onnx", out / "model.int8.onnx", out / _RECORD
     wanted = int8 if quantized else fp32
     stamp = _source_stamp(model_dir)
-    with _exclusive_lock(out / ".lock"):
+    with exclusive_lock(out / ".lock"):
         current = record.is_file() and record.read_text(encoding="utf-8") == json.dumps(stamp)
         if not current:  # new or changed weights: start over
             for stale in (record, int8, fp32):

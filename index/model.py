@@ -704,7 +704,8 @@ def _is_current(folder: Path) -> bool:
 
 
 @contextlib.contextmanager
-def _exclusive_lock(lock_path: Path) -> Iterator[None]:
+def exclusive_lock(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_path`` (created, with its folder) between processes."""
     import fcntl
 
     lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -735,7 +736,7 @@ def ensure_default_model(cache_dir: Path | None = None) -> Path:
     dest = root / "models" / _CONVERTED_DIRNAME
     if _is_current(dest):
         return dest
-    with _exclusive_lock(dest.parent / f"{_CONVERTED_DIRNAME}.lock"):
+    with exclusive_lock(dest.parent / f"{_CONVERTED_DIRNAME}.lock"):
         if _is_current(dest):
             return dest
         _remove_stale_temporaries(dest)
