@@ -64,6 +64,7 @@ class Assistant:
             matcher=lambda: self.retriever.matcher,
             scorer=self.retriever.score_texts,
             terms=self.retriever.query_terms,
+            translation=self.retriever.best_word_match,
         )
         self._llm_spec = llm
         self._llm_answerers: dict[str, Answerer] = {}

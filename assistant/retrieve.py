@@ -19,7 +19,14 @@ from assistant.second_encoder import SecondEncoder, shared_second_encoder
 from index import Embedder, IndexStore, SearchFilters, StoredChunk
 from index.text import script_ratio, split_sentences, surface_tokens, tokenize
 
-__all__ = ["RetrievalConfig", "Retriever", "question_script", "surface_vocabulary"]
+__all__ = [
+    "RetrievalConfig",
+    "Retriever",
+    "content_words",
+    "question_script",
+    "surface_vocabulary",
+    "term_coverage",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +52,18 @@ class RetrievalConfig:
     score plus this weight times the sentence's second-encoder cosine, shifted so that the best
     sentence keeps the best e5 score: the answerer's abstention thresholds, calibrated on e5
     scores, keep their meaning. 0 keeps the e5 scores.
+
+    ``second_term_weight``: on the same occasion, plus this weight times the sentence's
+    cross-lingual term coverage (:func:`term_coverage`): the mean, over the question's content
+    words, of how well the sentence holds each one (1 for an exact match or a name's spelling
+    variant; otherwise the best second-encoder cosine between the word and a word of the sentence,
+    mapped linearly from ``second_term_range`` to 0..1). USE's word vectors work as a bilingual
+    lexicon (spokesman ~ للمتحدث 0.84, statement ~ بيان 0.90, about 0.5 for unrelated words);
+    e5's do not (0.8-0.9 for any pair). 0 turns it off.
+
+    ``second_order_term_weight``: the ``second`` channel ranks each candidate by its best sentence's
+    second-encoder cosine plus this weight times that sentence's term coverage. 0 ranks by the
+    cosine alone.
     """
 
     dense_k: int = 40
@@ -60,6 +79,13 @@ class RetrievalConfig:
     # XQuAD en->ar, the answer's first cited sentence holds a gold answer: tuned on half the questions
     # (split by paragraph), on the other half 0.514 -> 0.555; USE alone (0.45) is worse than e5.
     second_sentence_weight: float = 0.2
+    # Same measure, same halves, through Assistant.ask: 0.590 -> 0.660 on A, 0.555 -> 0.652 on B (held
+    # out). Chosen on A in an offline replay: 0.70-0.71 for weights 0.12-0.4 and ranges from
+    # 0.3-0.8 to 0.45-0.65, a plateau. benchmarks/RESULTS.md.
+    second_term_weight: float = 0.3
+    second_term_range: tuple[float, float] = (0.4, 0.7)
+    # XQuAD en->ar MRR@10 0.904 -> 0.919 on A (best of 0.3-1.5), 0.897 -> 0.911 on B (held out).
+    second_order_term_weight: float = 1.0
     weights: dict[str, dict[str, float]] = field(
         default_factory=lambda: {
             # Measured on 300 XQuAD questions per language (benchmarks/RESULTS.md): the lexical
@@ -170,7 +196,7 @@ class Retriever:
                 else None
             )
             if second is not None:  # loaded only now: an index in the question's script never needs it
-                for rank, cid in enumerate(self._second_order(second, question, cands), 1):
+                for rank, cid in enumerate(self._second_order(second, question, cands, groups), 1):
                     ranks[cid]["second"] = rank
                 fused = sorted(fused, key=lambda c: -_rrf(ranks[c], weights, cfg.rrf_k))
         fused = fused[:keep]
@@ -183,9 +209,9 @@ class Retriever:
             for rank, cid in enumerate(order, 1):
                 ranks[cid]["sentence"] = rank
             fused = sorted(fused, key=lambda c: -_rrf(ranks[c], weights, cfg.rrf_k))
-        if second is not None and cfg.second_sentence_weight and sentences:
+        if second is not None and (cfg.second_sentence_weight or cfg.second_term_weight) and sentences:
             sentences = self._second_sentence_scores(
-                second, question, [chunks[c] for c in fused[:k] if c in sentences], sentences
+                second, question, [chunks[c] for c in fused[:k] if c in sentences], sentences, groups
             )
         out = []
         for cid in fused[:k]:
@@ -227,6 +253,19 @@ class Retriever:
             out.append(float(np.dot(vec, qvec)) + self.config.sentence_term_bonus * covered)
         return out
 
+    def best_word_match(self, word: str, texts: Sequence[str]) -> float | None:
+        """The best second-encoder cosine between ``word`` and a content word of ``texts`` (a word
+        and its translation score high: Netherlands ~ هولندا 0.93), or None when the second
+        encoder is off or cannot load."""
+        second = self._second_encoder()
+        if second is None:
+            return None
+        words = list(dict.fromkeys(w for t in texts for w in content_words(t)))
+        if not words:
+            return -1.0
+        vectors = second.encode([word, *words])
+        return float((vectors[1:] @ vectors[0]).max())
+
     def _second_encoder(self) -> SecondEncoder | None:
         """The second encoder if it is enabled and loads, else None (retrieval goes on without it)."""
         if not self.config.second_encoder:
@@ -235,10 +274,16 @@ class Retriever:
             self._second = shared_second_encoder()
         return self._second if self._second.available else None
 
-    @staticmethod
-    def _second_order(second: SecondEncoder, question: str, chunks: Sequence[StoredChunk]) -> list[str]:
-        """Candidate chunk ids ordered by their best sentence's cosine with the question under the
-        second encoder (ties keep the fused order)."""
+    def _second_order(
+        self,
+        second: SecondEncoder,
+        question: str,
+        chunks: Sequence[StoredChunk],
+        groups: Sequence[Sequence[str]] = (),
+    ) -> list[str]:
+        """Candidate chunk ids ordered by their best sentence under the second encoder: its cosine
+        with the question plus ``second_order_term_weight`` x its term coverage (ties keep the
+        fused order)."""
         owners: list[int] = []
         texts: list[str] = []
         for i, c in enumerate(chunks):
@@ -248,8 +293,12 @@ class Retriever:
         best = np.full(len(chunks), -2.0)
         if texts:
             vectors = second.encode([question, *texts])
-            cosines = vectors[1:] @ vectors[0]
-            np.maximum.at(best, np.asarray(owners), cosines)
+            scores = vectors[1:] @ vectors[0]
+            if self.config.second_order_term_weight:
+                scores = scores + self.config.second_order_term_weight * term_coverage(
+                    second, question, texts, groups, self.config.second_term_range
+                )
+            np.maximum.at(best, np.asarray(owners), scores)
         order = sorted(range(len(chunks)), key=lambda i: -best[i])
         return [chunks[i].id for i in order]
 
@@ -259,17 +308,25 @@ class Retriever:
         question: str,
         chunks: Sequence[StoredChunk],
         sentences: dict[str, tuple[SentenceSpan, ...]],
+        groups: Sequence[Sequence[str]] = (),
     ) -> dict[str, tuple[SentenceSpan, ...]]:
         """The sentences of ``chunks`` re-scored for the answer: e5 score + weight x second-encoder
-        cosine, shifted so that the best of them equals the best e5 score (see RetrievalConfig)."""
+        cosine + weight x cross-lingual term coverage, shifted so that the best of them equals the
+        best e5 score (see RetrievalConfig)."""
+        cfg = self.config
         spans = [(c.id, s) for c in chunks for s in sentences.get(c.id, ())]
         if not spans:
             return sentences
         texts = [self._sentence_text(chunks, cid, s.start, s.end) for cid, s in spans]
-        vectors = second.encode([question, *texts])
-        cosines = vectors[1:] @ vectors[0]
         e5 = np.array([s.score for _, s in spans])
-        combined = e5 + self.config.second_sentence_weight * cosines
+        combined = e5.copy()
+        if cfg.second_sentence_weight:
+            vectors = second.encode([question, *texts])
+            combined += cfg.second_sentence_weight * (vectors[1:] @ vectors[0])
+        if cfg.second_term_weight:
+            combined += cfg.second_term_weight * term_coverage(
+                second, question, texts, groups, cfg.second_term_range
+            )
         combined += e5.max() - combined.max()
         out = dict(sentences)
         rescored: dict[str, list[SentenceSpan]] = {c.id: [] for c in chunks}
@@ -339,6 +396,49 @@ def surface_vocabulary(texts: Iterable[tuple[str, str]]) -> Counter[str]:
     for _id, text in texts:
         df.update({word for word, _s, _e in surface_tokens(text)})
     return df
+
+
+def content_words(text: str) -> list[str]:
+    """The surface words of ``text`` that carry meaning (those :func:`index.text.tokenize` keeps),
+    in order, each once."""
+    return list(dict.fromkeys(w for w, _, _ in surface_tokens(text) if tokenize(w)))
+
+
+def term_coverage(
+    second: SecondEncoder,
+    question: str,
+    texts: Sequence[str],
+    groups: Sequence[Sequence[str]] = (),
+    span: tuple[float, float] = (0.4, 0.7),
+) -> np.ndarray:
+    """For each text, the mean over the question's content words of how well the text holds the
+    word, in 0..1: 1 when one of the word's lexical terms or spelling variants (``groups``, as from
+    :meth:`Retriever.query_terms`) is among the text's terms, else the best cosine between the word
+    and a content word of the text under ``second`` (a multilingual encoder: a word and its
+    translation score high), mapped linearly from ``span`` to 0..1. Zeros when the question has
+    no content word."""
+    words = content_words(question)
+    out = np.zeros(len(texts))
+    if not words or not texts:
+        return out
+    variants = {g[0]: set(g) for g in groups if g}
+    keys = [(tokenize(w) or [w.lower()])[0] for w in words]
+    per_text = [content_words(t) for t in texts]
+    vocab = list(dict.fromkeys(w for ws in per_text for w in ws))
+    sims = np.zeros((len(words), 0))
+    if vocab:
+        vectors = second.encode([*words, *vocab])
+        sims = vectors[: len(words)] @ vectors[len(words) :].T  # question word x text word
+    column = {w: i for i, w in enumerate(vocab)}
+    lo, hi = span
+    for i, (text, text_words) in enumerate(zip(texts, per_text, strict=True)):
+        terms = set(tokenize(text))
+        held = np.array([bool(variants.get(k, {k}) & terms) for k in keys], dtype=float)
+        if text_words:
+            best = sims[:, [column[w] for w in text_words]].max(axis=1)
+            held = np.maximum(held, np.clip((best - lo) / (hi - lo), 0.0, 1.0))
+        out[i] = held.mean()
+    return out
 
 
 def _other_script_share(script: str, chunks: Sequence[StoredChunk]) -> float:

@@ -1,10 +1,13 @@
-"""Which sentence answers an English question over Arabic articles: e5 alone or e5 + w x USE?
+"""Which sentence answers an English question over Arabic articles: e5 alone, or e5 + w x USE
+cosine + t x cross-lingual term coverage?
 
 When a question's script differs from most of its candidate passages, the retriever runs a second
 encoder (multilingual USE, ``assistant/second_encoder.py``) and, with
-``RetrievalConfig.second_sentence_weight = w``, orders the passages' sentences by the e5 sentence
-score plus ``w`` times the sentence's USE cosine (abstention still on e5's scale). This script runs
-the real pipeline (:meth:`Assistant.ask`, citation checks included) once per weight and reports:
+``RetrievalConfig.second_sentence_weight = w`` and ``second_term_weight = t``, orders the passages'
+sentences by the e5 sentence score plus ``w`` times the sentence's USE cosine plus ``t`` times its
+term coverage (:func:`assistant.retrieve.term_coverage`; abstention still on e5's scale). This
+script runs the real pipeline (:meth:`Assistant.ask`, citation checks included) once per pair of
+weights (every ``w`` with every ``t``) and reports:
 
 - XQuAD English questions over the Arabic paragraphs (``questions_en.jsonl``), on two halves split
   by gold paragraph (the sorted paragraph ids alternate A, B; tune on A, report B): the share of
@@ -17,9 +20,10 @@ the real pipeline (:meth:`Assistant.ask`, citation checks included) once per wei
 
 Indexes are built (or found) by :func:`assistant.eval.evaluate_dataset` in ``INDEX_DIR/xquad`` and
 ``INDEX_DIR/seed`` (the layout of ``python -m assistant.eval --index-dir``); without ``--index-dir``
-a temporary folder holds them for the run. The full run (1,190 + 13 questions per weight)::
+a temporary folder holds them for the run. The full run (1,190 + 13 questions per pair)::
 
-    .venv/bin/python benchmarks/sentence_choice.py live --weights 0,0.2 --index-dir /tmp/sentence-choice-idx
+    .venv/bin/python benchmarks/sentence_choice.py live --weights 0.2 --term-weights 0,0.3 \
+        --index-dir /tmp/sentence-choice-idx
 
 ``--limit N`` asks only the first N questions of each question file (the halves still come from
 the whole file). ``--write benchmarks/RESULTS.md`` replaces the ``sentence_choice`` section there.
@@ -28,6 +32,7 @@ the whole file). ``--write benchmarks/RESULTS.md`` replaces the ``sentence_choic
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 import tempfile
@@ -95,6 +100,7 @@ class SeedScore:
 @dataclass(frozen=True)
 class WeightRow:
     weight: float
+    term_weight: float
     halves: dict[str, HalfScore]
     seed: SeedScore
     errors: int
@@ -151,12 +157,13 @@ def score_seed(results: Sequence[QuestionResult], questions: Sequence[EvalQuesti
 
 
 # ------------------------------------------------------------------------------------------ running
-def _factory(weight: float) -> Any:
+def _factory(weight: float, term_weight: float) -> Any:
     def open_assistant(path: Path) -> Any:
         from assistant import Assistant
         from assistant.retrieve import RetrievalConfig
 
-        return Assistant.open(path, retrieval=RetrievalConfig(second_sentence_weight=weight))
+        config = RetrievalConfig(second_sentence_weight=weight, second_term_weight=term_weight)
+        return Assistant.open(path, retrieval=config)
 
     return open_assistant
 
@@ -175,6 +182,7 @@ def _english_only(dataset_dir: Path, into: Path) -> Path:
 
 def run_weight(
     weight: float,
+    term_weight: float,
     *,
     xquad_dir: Path,
     seed_dir: Path,
@@ -183,7 +191,8 @@ def run_weight(
     limit: int | None,
     show_progress: bool,
 ) -> WeightRow:
-    """Ask the XQuAD English questions and the seed questions with ``second_sentence_weight=weight``."""
+    """Ask the XQuAD English questions and the seed questions with ``second_sentence_weight=weight``
+    and ``second_term_weight=term_weight``."""
     xq_questions = load_questions(xquad_dir / QUESTION_FILE)
     seed_questions = load_questions(seed_dir / "questions.jsonl")
     t0 = time.perf_counter()
@@ -193,7 +202,7 @@ def run_weight(
             articles=xquad_dir / "articles.jsonl",
             index_dir=index_dir,
             limit=limit,
-            assistant_factory=_factory(weight),
+            assistant_factory=_factory(weight, term_weight),
             show_progress=show_progress,
         )
     seed_tables = evaluate_dataset(
@@ -201,13 +210,14 @@ def run_weight(
         articles=seed_articles,
         index_dir=index_dir,
         limit=limit,
-        assistant_factory=_factory(weight),
+        assistant_factory=_factory(weight, term_weight),
         show_progress=show_progress,
     )
     seed_results = [r for t in seed_tables for r in t.results]
     errors = sum(r.error is not None for r in [*xq_table.results, *seed_results])
     return WeightRow(
         weight=weight,
+        term_weight=term_weight,
         halves=score_halves(xq_table.results, halves_by_paragraph(xq_questions)),
         seed=score_seed(seed_results, seed_questions),
         errors=errors,
@@ -218,16 +228,16 @@ def run_weight(
 def format_rows(rows: Sequence[WeightRow]) -> str:
     """One Markdown row per weight."""
     header = (
-        "| USE weight w | A: first cited quote ⊇ gold | A: false abstention "
+        "| USE weight w | term weight t | A: first cited quote ⊇ gold | A: false abstention "
         "| B: first cited quote ⊇ gold | B: false abstention "
         "| seed: gold sentence cited first | seed: unanswerable declined | errors | seconds |\n"
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     )
     lines = [header]
     for r in rows:
         a, b, s = r.halves["A"], r.halves["B"], r.seed
         lines.append(
-            f"| {r.weight:g} | {a.first_cited_share:.3f} ({a.first_cited_hits}/{a.n}) | "
+            f"| {r.weight:g} | {r.term_weight:g} | {a.first_cited_share:.3f} ({a.first_cited_hits}/{a.n}) | "
             f"{a.false_abstention:.3f} | {b.first_cited_share:.3f} ({b.first_cited_hits}/{b.n}) | "
             f"{b.false_abstention:.3f} | {s.gold_first}/{s.answerable} | "
             f"{s.declined}/{s.unanswerable} | {r.errors} | {r.seconds:.0f} |"
@@ -261,11 +271,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python benchmarks/sentence_choice.py",
         description="Answer-sentence choice for English questions over Arabic articles: "
-        "e5 alone vs e5 + w x USE (RetrievalConfig.second_sentence_weight), through Assistant.ask.",
+        "e5 + w x USE cosine + t x term coverage (RetrievalConfig.second_sentence_weight and "
+        "second_term_weight), through Assistant.ask.",
     )
     sub = p.add_subparsers(dest="mode", required=True)
     live = sub.add_parser("live", help="run the real pipeline once per weight and print a Markdown table")
-    live.add_argument("--weights", type=_weights, default=[0.0, 0.2], help="comma-separated (default 0,0.2)")
+    live.add_argument(
+        "--weights", type=_weights, default=[0.2], help="USE cosine weights w, comma-separated (default 0.2)"
+    )
+    live.add_argument(
+        "--term-weights",
+        type=_weights,
+        default=[0.0, 0.3],
+        help="term coverage weights t, comma-separated (default 0,0.3)",
+    )
     live.add_argument("--limit", type=_positive, help="first N questions of each question file")
     live.add_argument(
         "--index-dir",
@@ -286,14 +305,17 @@ def build_parser() -> argparse.ArgumentParser:
 def _section(table: str, args: argparse.Namespace) -> str:
     limit = f" --limit {args.limit}" if args.limit else ""
     weights = ",".join(f"{w:g}" for w in args.weights)
+    terms = ",".join(f"{t:g}" for t in args.term_weights)
     return (
         "## Answer sentence for English questions over Arabic articles (`benchmarks/sentence_choice.py`)\n\n"
         "XQuAD English questions over the Arabic paragraphs, halves A/B split by gold paragraph; "
         "share of answerable questions whose first citation quote contains a gold answer. "
+        "Sentences ordered by e5 + w x USE cosine + t x cross-lingual term coverage; the defaults "
+        "were chosen on half A only. "
         "Seed: gold sentence cited first, unanswerable questions declined.\n\n"
         f"{table}\n\n"
-        f"Command: `.venv/bin/python benchmarks/sentence_choice.py live --weights {weights}{limit} "
-        "--write benchmarks/RESULTS.md`\n"
+        "Command: `.venv/bin/python benchmarks/sentence_choice.py live "
+        f"--weights {weights} --term-weights {terms}{limit} --write benchmarks/RESULTS.md`\n"
     )
 
 
@@ -311,9 +333,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="sentence-choice-idx-") as tmp:
         index_dir = args.index_dir or Path(tmp)
-        for weight in args.weights:
+        for weight, term_weight in itertools.product(args.weights, args.term_weights):
             row = run_weight(
                 weight,
+                term_weight,
                 xquad_dir=args.xquad_dir,
                 seed_dir=args.seed_dir,
                 seed_articles=args.seed_articles,
@@ -322,7 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 show_progress=not args.quiet,
             )
             rows.append(row)
-            print(f"w={weight:g} done in {row.seconds:.0f} s", file=sys.stderr, flush=True)
+            print(f"w={weight:g} t={term_weight:g} done in {row.seconds:.0f} s", file=sys.stderr, flush=True)
     table = format_rows(rows)
     print(table)
     if args.write:

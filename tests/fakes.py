@@ -9,7 +9,7 @@ import numpy as np
 
 from index.text import tokenize
 
-__all__ = ["FakeEmbedder", "MarkerEncoder"]
+__all__ = ["FakeEmbedder", "LexiconEncoder", "MarkerEncoder"]
 
 
 class FakeEmbedder:
@@ -61,4 +61,26 @@ class MarkerEncoder:
         out = np.zeros((len(texts), 2), dtype=np.float32)
         for i, t in enumerate(texts):
             out[i, 0 if (t == self.question or (self.marker and self.marker in t)) else 1] = 1.0
+        return out
+
+
+class LexiconEncoder:
+    """Fake second encoder that knows translations: texts listed together in one entry of
+    ``lexicon`` share a vector (cosine 1); every other text gets its own near-orthogonal hashed
+    vector (cosine about 0 with the rest). Records what it was asked to encode."""
+
+    def __init__(self, lexicon: Sequence[Sequence[str]], dimension: int = 256) -> None:
+        self.dimension = dimension
+        self.concept = {text: i for i, words in enumerate(lexicon) for text in words}
+        self.seen: list[str] = []
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        self.seen.extend(texts)
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for i, t in enumerate(texts):
+            if t in self.concept:
+                out[i, self.concept[t]] = 1.0
+            else:
+                h = int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(), "little")
+                out[i, len(self.concept) + h % (self.dimension - len(self.concept))] = 1.0
         return out

@@ -9,10 +9,12 @@ import sys
 import pytest
 
 from assistant import Assistant
-from tests.conftest import ROOT
+from assistant.eval import load_questions, quote_matches_gold
+from tests.conftest import EVAL_DIR, ROOT
 
 pytestmark = pytest.mark.model
 
+SEED_QUESTIONS = EVAL_DIR / "seed" / "questions.jsonl"
 GOLD = "والتقى يوفكيورف حفتر في بنغازي في 17 سبتمبر الجاري"
 
 
@@ -116,17 +118,18 @@ def test_cli_index_commands(seed_index, tmp_path):
     assert "seed-haftar-russia" in listing.stdout
 
 
-@pytest.mark.parametrize(
-    ("question", "gold"),
-    [
-        # English questions on the Arabic article: e5-small alone quoted a neighbouring sentence;
-        # the second encoder's cosine in the sentence order picks the gold one.
-        ("Where did Yevkurov meet Haftar in September?", GOLD),
-        ("Who told AFP that Russia supports Haftar?", "ألكسي مالاتشنكو"),
-    ],
-    ids=["s04-where", "s09-who"],
-)
-def test_cross_script_question_cites_the_gold_sentence_first(bot, question, gold):
-    answer = bot.ask(question)
-    assert answer.answerable and answer.citations
-    assert gold in answer.citations[0].quote
+def _seed_questions() -> list:
+    return [q for q in load_questions(SEED_QUESTIONS) if q.answerable]
+
+
+@pytest.mark.parametrize("q", _seed_questions(), ids=lambda q: q.id)
+def test_every_answerable_seed_question_cites_its_gold_sentence_first(bot, q):
+    # English questions on the Arabic article: e5-small alone quoted a neighbouring sentence for
+    # 4 of 9; the second encoder (sentence cosine and cross-lingual term coverage) orders them.
+    answer = bot.ask(q.question)
+    assert answer.answerable and answer.citations, answer.text
+    first = answer.citations[0]
+    text = bot.get_article(first.article_id).text
+    assert quote_matches_gold(
+        first.quote, q.gold_quotes, article_text=text, start=first.start, end=first.end
+    ), answer.text
