@@ -5,6 +5,7 @@ order the returned passages' sentences (which one the answer quotes)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections import Counter, OrderedDict
@@ -401,7 +402,12 @@ def surface_vocabulary(texts: Iterable[tuple[str, str]]) -> Counter[str]:
 def content_words(text: str) -> list[str]:
     """The surface words of ``text`` that carry meaning (those :func:`index.text.tokenize` keeps),
     in order, each once."""
-    return list(dict.fromkeys(w for w, _, _ in surface_tokens(text) if tokenize(w)))
+    return list(dict.fromkeys(w for w, _, _ in surface_tokens(text) if _is_content(w)))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _is_content(word: str) -> bool:
+    return bool(tokenize(word))
 
 
 def term_coverage(
