@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.sentence_choice import (  # noqa: E402  (also sets the offline environment)
     QUESTION_FILE,
     XQUAD_DIR,
-    _english_only,
     _positive,
     _weights,
+    english_table,
     halves_by_paragraph,
 )
 
@@ -65,20 +65,18 @@ def run_value(
     field: str, value: float, *, xquad_dir: Path, index_dir: Path, limit: int | None, show_progress: bool
 ) -> dict[str, Any]:
     """MRR@10 and recall@1 per half for ``RetrievalConfig(field=value)``."""
-    from assistant.eval import evaluate_dataset, load_questions
+    from assistant.eval import load_questions
 
     half_of = halves_by_paragraph(load_questions(xquad_dir / QUESTION_FILE))
     t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="cross-script-") as tmp:
-        (table,) = evaluate_dataset(
-            _english_only(xquad_dir, Path(tmp)),
-            articles=xquad_dir / "articles.jsonl",
-            index_dir=index_dir,
-            limit=limit,
-            assistant_factory=_factory(field, value),
-            show_progress=show_progress,
-            ask=False,
-        )
+    table = english_table(
+        xquad_dir,
+        index_dir=index_dir,
+        limit=limit,
+        assistant_factory=_factory(field, value),
+        show_progress=show_progress,
+        ask=False,
+    )
     row: dict[str, Any] = {"value": value, "seconds": time.perf_counter() - t0}
     row["errors"] = sum(r.error is not None for r in table.results)
     for half in "AB":

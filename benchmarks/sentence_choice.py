@@ -180,6 +180,30 @@ def _english_only(dataset_dir: Path, into: Path) -> Path:
     return view
 
 
+def english_table(
+    xquad_dir: Path,
+    *,
+    index_dir: Path,
+    limit: int | None,
+    assistant_factory: Any,
+    show_progress: bool,
+    ask: bool = True,
+) -> Any:
+    """:func:`evaluate_dataset` on the XQuAD English questions only (index in ``INDEX_DIR/xquad``):
+    their :class:`~assistant.eval.TableResult`."""
+    with tempfile.TemporaryDirectory(prefix="xquad-en-") as tmp:
+        (table,) = evaluate_dataset(
+            _english_only(xquad_dir, Path(tmp)),
+            articles=xquad_dir / "articles.jsonl",
+            index_dir=index_dir,
+            limit=limit,
+            assistant_factory=assistant_factory,
+            show_progress=show_progress,
+            ask=ask,
+        )
+    return table
+
+
 def run_weight(
     weight: float,
     term_weight: float,
@@ -196,15 +220,13 @@ def run_weight(
     xq_questions = load_questions(xquad_dir / QUESTION_FILE)
     seed_questions = load_questions(seed_dir / "questions.jsonl")
     t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="sentence-choice-") as tmp:
-        (xq_table,) = evaluate_dataset(
-            _english_only(xquad_dir, Path(tmp)),
-            articles=xquad_dir / "articles.jsonl",
-            index_dir=index_dir,
-            limit=limit,
-            assistant_factory=_factory(weight, term_weight),
-            show_progress=show_progress,
-        )
+    xq_table = english_table(
+        xquad_dir,
+        index_dir=index_dir,
+        limit=limit,
+        assistant_factory=_factory(weight, term_weight),
+        show_progress=show_progress,
+    )
     seed_tables = evaluate_dataset(
         seed_dir,
         articles=seed_articles,
