@@ -150,7 +150,7 @@ class Retriever:
         matcher = self.matcher
         for token in name_tokens(question):
             found = matcher.expand(token, limit=self.config.name_limit, min_score=self.config.name_min_score)
-            key = (tokenize(token) or [token.lower()])[0]
+            key = _group_key(token)
             group = groups.setdefault(key, [key])
             for word, _score in found:
                 for variant in tokenize(word) or [word]:
@@ -410,6 +410,11 @@ def _is_content(word: str) -> bool:
     return bool(tokenize(word))
 
 
+def _group_key(word: str) -> str:
+    """The key of ``word``'s group in :meth:`Retriever.query_terms`: its first lexical term."""
+    return (tokenize(word) or [word.lower()])[0]
+
+
 def term_coverage(
     second: SecondEncoder,
     question: str,
@@ -428,7 +433,7 @@ def term_coverage(
     if not words or not texts:
         return out
     variants = {g[0]: set(g) for g in groups if g}
-    keys = [(tokenize(w) or [w.lower()])[0] for w in words]
+    keys = [_group_key(w) for w in words]
     per_text = [content_words(t) for t in texts]
     vocab = list(dict.fromkeys(w for ws in per_text for w in ws))
     sims = np.zeros((len(words), 0))
