@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.citations import Draft, PinnedSpan
+from assistant.name_probe import NameSpan
 from assistant.names import NameMatcher, is_name_like, name_tokens
 from assistant.schema import Passage
 from assistant.temporal import find_dates, format_date, format_day
@@ -80,6 +81,10 @@ def question_type(question: str) -> str:
     return "other"
 
 
+# Words after which a name is a place: "in Benghazi", "في بنغازي".
+_LOCATIVE = frozenset(
+    "في إلى الى من داخل قرب بالقرب بمدينة مدينة بموقع in at from to near inside into".split()
+)
 _NUMBER = re.compile(r"(?<![\w.,٫])\d[\d,.٫٬]*\d(?![\w])|(?<![\w.,٫])\d(?![\w.,])")
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
@@ -95,7 +100,12 @@ class ExtractiveConfig:
     words more frequent than this in English (wordfreq Zipf scale) are treated as common words,
     rarer ones as names that the articles must mention. ``name_translation_score``: such a name
     also counts as mentioned when a word of the retrieved passages is this close to it under the
-    cross-lingual ``translation`` similarity (the top of ``RetrievalConfig.second_term_range``)."""
+    cross-lingual ``translation`` similarity (the top of ``RetrievalConfig.second_term_range``).
+
+    "Who" and "where" answers lead with a name of the best sentence (:meth:`ExtractiveAnswerer._name_slot`):
+    ``kind_weight`` weighs how well a name fits the question (a person, a place), ``gap_weight``
+    is taken off per word between it and the nearest word of the question, a name fitting less
+    than ``name_min_kind`` is no candidate, and the best must lead the next by ``name_margin``."""
 
     min_score: float | None = None  # one threshold for every question (tests); else by script:
     min_score_arabic: float = 0.82  # 1st percentile of answerable Arabic XQuAD questions: 0.833
@@ -108,6 +118,11 @@ class ExtractiveConfig:
     common_zipf: float = 4.5
     name_match_score: float = 0.45
     name_translation_score: float = 0.7
+    # "Who"/"where": benchmarks/who_where.py, XQuAD who and where questions (see RESULTS.md).
+    kind_weight: float = 0.3
+    gap_weight: float = 0.03
+    name_min_kind: float = 0.5
+    name_margin: float = 0.03
 
 
 @dataclass(frozen=True)
@@ -153,18 +168,22 @@ class ExtractiveAnswerer:
         scorer: Callable[[str, list[str]], list[float]] | None = None,
         terms: Callable[[str], list[list[str]]] | None = None,
         translation: Callable[[str, list[str]], float | None] | None = None,
+        names: Callable[[str, str], list[NameSpan] | None] | None = None,
     ):
         """``matcher`` gives the index's name matcher; ``scorer(question, texts)`` scores short
         texts against the question (the retriever's sentence scoring), used to pick among
         several dates or numbers; ``terms(question)`` gives its lexical term groups (with name
         variants); ``translation(word, texts)`` gives the best cross-lingual similarity between a
         word and the words of texts (None when it cannot tell), so that a name the articles
-        translate rather than transliterate (Netherlands, هولندا) counts as mentioned."""
+        translate rather than transliterate (Netherlands, هولندا) counts as mentioned;
+        ``names(question, sentence)`` gives the proper names of a sentence that the question does
+        not hold (None when it cannot tell), from which "who" and "where" answers are taken."""
         self.config = config or ExtractiveConfig()
         self._matcher = matcher
         self._scorer = scorer
         self._terms = terms
         self._translation = translation
+        self._names = names
 
     def draft(
         self, question: str, passages: Sequence[Passage], *, lang: str, articles: Mapping[str, str]
@@ -202,6 +221,10 @@ class ExtractiveAnswerer:
                 return draft
             # A "how many" question whose supporting sentences hold no number is not answered.
             return Draft(t["not_found"].render(), answerable=False)
+        if qtype in ("who", "where"):
+            found = self._name_slot(question, qtype, top, articles)
+            if found is not None:
+                return self._named(found, top, lang, articles, t, qtype)
         return self._sentences(top, lang, articles, t)
 
     # -------------------------------------------------------------- answer kinds
@@ -253,6 +276,69 @@ class ExtractiveAnswerer:
         claim = t["count"].render(value=slot.value, marker=1)
         pinned = {1: PinnedSpan(slot.cand.start, slot.cand.end, slot.surface(articles))}
         return Draft(claim, pinned=pinned, claims=[claim], sources=[slot.cand.passage])
+
+    def _name_slot(
+        self, question: str, qtype: str, top: Sequence[_Candidate], articles: Mapping[str, str]
+    ) -> _Slot | None:
+        """The name (for "who") or place (for "where") that answers, from the best sentence, or
+        None when it holds none or no candidate clearly beats the others.
+
+        Candidates are the names of the sentence that the question does not hold (``names``),
+        except dates ("الثلاثاء", "September"). Each is ranked like a date or a number (how close
+        the words around it are to the question), plus ``kind_weight`` times how well it fits the
+        question, a person for "who" (1 - the probe's place score), a place for "where" (the place
+        score, or 1 after a locative preposition), minus ``gap_weight`` per word between it and the
+        question's nearest word. Only the best sentence is looked at: it is the one quoted first.
+        """
+        if self._names is None:
+            return None
+        slots, fit = [], {}
+        for c in top[:1]:
+            sentence = articles[c.passage.article_id][c.start : c.end]
+            spans = self._names(question, sentence)
+            if spans is None:
+                return None
+            dates = [
+                (m.start, m.end) for m in find_dates(sentence, _pub_date(c.passage.published), c.passage.lang)
+            ]
+            for span in spans:
+                if any(s < span.end and span.start < e for s, e in dates):
+                    continue  # "الثلاثاء", "September": a date, not a name
+                if span.gap is None:
+                    continue  # the sentence holds no word of the question
+                if qtype == "who":
+                    kind = 1.0 - span.place
+                else:
+                    before = sentence[: span.start].split()[-1:]
+                    kind = 1.0 if before and before[0].lower() in _LOCATIVE else span.place
+                if kind < self.config.name_min_kind:
+                    continue
+                slot = _Slot(c, span.start, span.end, span.text, 0)
+                slots.append(slot)
+                fit[id(slot)] = self.config.kind_weight * kind - self.config.gap_weight * span.gap
+        ranked = sorted(
+            ((score + fit[id(slot)], slot) for score, slot in self._rank_slots(question, slots, articles)),
+            key=lambda x: -x[0],
+        )
+        if not ranked or (len(ranked) > 1 and ranked[0][0] - ranked[1][0] < self.config.name_margin):
+            return None
+        return ranked[0][1]
+
+    def _named(
+        self, slot: _Slot, top: Sequence[_Candidate], lang: str, articles: Mapping[str, str], t, qtype: str
+    ) -> Draft:
+        """The quoted-sentences answer, its first claim led by the name ``slot`` holds."""
+        quoted = self._sentences(top, lang, articles, t)
+        c = slot.cand
+        first = t[qtype].render(
+            value=slot.value,
+            source=c.passage.source or c.passage.title or c.passage.article_id,
+            date=_display_date(c.passage.published, lang),
+            marker=1,
+            quote=articles[c.passage.article_id][c.start : c.end],
+        )
+        claims = [first, *quoted.claims[1:]]
+        return Draft("\n".join(claims), pinned=quoted.pinned, claims=claims, sources=quoted.sources)
 
     def _covers(self, question: str, slot: _Slot, first: _Slot, articles: Mapping[str, str]) -> bool:
         if self._terms is None:

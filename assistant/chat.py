@@ -65,6 +65,7 @@ class Assistant:
             scorer=self.retriever.score_texts,
             terms=self.retriever.query_terms,
             translation=self.retriever.best_word_match,
+            names=self.retriever.new_names,
         )
         self._llm_spec = llm
         self._llm_answerers: dict[str, Answerer] = {}

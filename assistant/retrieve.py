@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.name_probe import NameProbe, NameSpan, name_spans
 from assistant.names import NameMatcher, name_tokens
 from assistant.schema import Passage, SentenceSpan
 from assistant.second_encoder import SecondEncoder, shared_second_encoder
@@ -65,6 +66,10 @@ class RetrievalConfig:
     ``second_order_term_weight``: the ``second`` channel ranks each candidate by its best sentence's
     second-encoder cosine plus this weight times that sentence's term coverage. 0 ranks by the
     cosine alone.
+
+    ``name_threshold``: the name probe's score from which a word counts as part of a name
+    (:func:`assistant.name_probe.name_spans`); ``name_held_cosine``: a sentence word this close to
+    a question word under the second encoder is taken as the question's own (not a new name).
     """
 
     dense_k: int = 40
@@ -87,6 +92,8 @@ class RetrievalConfig:
     second_term_range: tuple[float, float] = (0.4, 0.7)
     # XQuAD en->ar MRR@10 0.904 -> 0.919 on A (best of 0.3-1.5), 0.897 -> 0.911 on B (held out).
     second_order_term_weight: float = 1.0
+    name_threshold: float = 0.7
+    name_held_cosine: float = 0.6
     weights: dict[str, dict[str, float]] = field(
         default_factory=lambda: {
             # Measured on 300 XQuAD questions per language (benchmarks/RESULTS.md): the lexical
@@ -110,13 +117,17 @@ class Retriever:
         config: RetrievalConfig | None = None,
         *,
         second_encoder: SecondEncoder | None = None,
+        name_probe: NameProbe | None = None,
     ) -> None:
         """``second_encoder``: the model of the ``second`` channel; default the process-wide USE
-        encoder, loaded on the first question that needs it (when ``config.second_encoder``)."""
+        encoder, loaded on the first question that needs it (when ``config.second_encoder``).
+        ``name_probe``: finds names among its word vectors (:meth:`new_names`); default the one
+        shipped with the package."""
         self.store = store
         self.embedder = embedder
         self.config = config or RetrievalConfig()
         self._second = second_encoder
+        self._name_probe = name_probe
         self._matcher: NameMatcher | None = None
         self._lock = threading.Lock()
         self._sentence_cache: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
@@ -266,6 +277,30 @@ class Retriever:
             return -1.0
         vectors = second.encode([word, *words])
         return float((vectors[1:] @ vectors[0]).max())
+
+    def new_names(self, question: str, text: str) -> list[NameSpan] | None:
+        """The proper names of ``text`` that ``question`` does not hold (see
+        :mod:`assistant.name_probe`), in order, or None when the second encoder is off or cannot
+        load. A word of ``text`` counts as held when it shares a lexical term or a name's spelling
+        variant with the question, or when its second-encoder cosine to a question content word
+        reaches ``config.name_held_cosine`` (a translation: Russia ~ روسيا)."""
+        second = self._second_encoder()
+        probe = self._name_probe or _shipped_name_probe()
+        if second is None or probe is None:
+            return None
+        terms = {t for group in self.query_terms(question) for t in group}
+        words = content_words(question)
+        vectors = second.encode(words) if words else np.zeros((0, probe.dim), dtype=np.float32)
+
+        def held(word: str) -> bool:
+            if terms.intersection(tokenize(word)):
+                return True
+            return (
+                bool(words)
+                and float((vectors @ second.encode([word])[0]).max()) >= self.config.name_held_cosine
+            )
+
+        return name_spans(text, second.encode, probe, threshold=self.config.name_threshold, skip=held)
 
     def _second_encoder(self) -> SecondEncoder | None:
         """The second encoder if it is enabled and loads, else None (retrieval goes on without it)."""
@@ -450,6 +485,15 @@ def term_coverage(
             held = np.maximum(held, np.clip((best - lo) / (hi - lo), 0.0, 1.0))
         out[i] = held.mean()
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_name_probe() -> NameProbe | None:
+    try:
+        return NameProbe.load()
+    except ValueError:
+        logger.warning("name probe unavailable; 'who' and 'where' answers quote sentences", exc_info=True)
+        return None
 
 
 def _other_script_share(script: str, chunks: Sequence[StoredChunk]) -> float:

@@ -133,3 +133,20 @@ def test_every_answerable_seed_question_cites_its_gold_sentence_first(bot, q):
     assert quote_matches_gold(
         first.quote, q.gold_quotes, article_text=text, start=first.start, end=first.end
     ), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Who received Haftar when he arrived in Russia?", "يونس بيك يوفكيورف"),
+        ("Where did Yevkurov meet Haftar in September?", "بنغازي"),
+        ("Who told AFP that Russia supports Haftar?", "ألكسي مالاتشنكو"),
+        ("من هو المتحدث الرسمي باسم قيادة حفتر؟", "أحمد المسماري"),
+    ],
+)
+def test_who_and_where_answers_lead_with_the_name(bot, question, name):
+    # The name probe over USE word vectors finds the names of the best sentence; the one the
+    # question does not hold and whose neighbourhood matches the question leads the answer.
+    answer = bot.ask(question)
+    assert answer.text.startswith(f"{name} [1]. "), answer.text
+    assert name in answer.citations[0].quote
