@@ -292,32 +292,30 @@ class ExtractiveAnswerer:
         """
         if self._names is None:
             return None
-        slots, fit = [], {}
-        for c in top[:1]:
-            sentence = articles[c.passage.article_id][c.start : c.end]
-            spans = self._names(question, sentence)
-            if spans is None:
-                return None
-            dates = [
-                (m.start, m.end) for m in find_dates(sentence, _pub_date(c.passage.published), c.passage.lang)
-            ]
-            for span in spans:
-                if any(s < span.end and span.start < e for s, e in dates):
-                    continue  # "الثلاثاء", "September": a date, not a name
-                if span.gap is None:
-                    continue  # the sentence holds no word of the question
-                if qtype == "who":
-                    kind = 1.0 - span.place
-                else:
-                    before = sentence[: span.start].split()[-1:]
-                    kind = 1.0 if before and before[0].lower() in _LOCATIVE else span.place
-                if kind < self.config.name_min_kind:
-                    continue
+        c = top[0]
+        sentence = articles[c.passage.article_id][c.start : c.end]
+        spans = self._names(question, sentence)
+        if spans is None:
+            return None
+        dates = [
+            (m.start, m.end) for m in find_dates(sentence, _pub_date(c.passage.published), c.passage.lang)
+        ]
+        fit: dict[_Slot, float] = {}
+        for span in spans:
+            if span.gap is None:
+                continue  # the sentence holds no word of the question
+            if any(s < span.end and span.start < e for s, e in dates):
+                continue  # "الثلاثاء", "September": a date, not a name
+            if qtype == "who":
+                kind = 1.0 - span.place
+            else:
+                before = sentence[: span.start].split()[-1:]
+                kind = 1.0 if before and before[0].lower() in _LOCATIVE else span.place
+            if kind >= self.config.name_min_kind:
                 slot = _Slot(c, span.start, span.end, span.text, 0)
-                slots.append(slot)
-                fit[id(slot)] = self.config.kind_weight * kind - self.config.gap_weight * span.gap
+                fit[slot] = self.config.kind_weight * kind - self.config.gap_weight * span.gap
         ranked = sorted(
-            ((score + fit[id(slot)], slot) for score, slot in self._rank_slots(question, slots, articles)),
+            ((score + fit[slot], slot) for score, slot in self._rank_slots(question, list(fit), articles)),
             key=lambda x: -x[0],
         )
         if not ranked or (len(ranked) > 1 and ranked[0][0] - ranked[1][0] < self.config.name_margin):

@@ -293,6 +293,8 @@ class Retriever:
         vectors = second.encode(words) if words else np.zeros((0, probe.dim), dtype=np.float32)
 
         def held(word: str) -> bool:
+            if not _is_content(word):
+                return False  # "في", "the": neither the question's nor a name
             if terms.intersection(tokenize(word)):
                 return True
             return (
