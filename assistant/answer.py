@@ -1,5 +1,6 @@
 """Answerers. The built-in one needs no LLM: it picks the supporting sentences, extracts the
-answer where the question type allows (dates for "when", numbers for "how many"), and writes a
+answer where the question type allows (dates for "when", numbers for "how many", a person for
+"who" and a place for "where" when one clearly stands out: ``assistant.name_probe``), and writes a
 short answer in the question's language from the templates in ``prompts/extractive_*.md``.
 
 Every answerer returns a :class:`~assistant.citations.Draft`; citations are verified afterwards
@@ -73,8 +74,8 @@ def question_type(question: str) -> str:
     for kind, en, ar in (
         ("when", _WHEN_EN, _WHEN_AR),
         ("count", _COUNT_EN, _COUNT_AR),
+        ("where", _WHERE_EN, _WHERE_AR),  # before "who": "من أين" is "from where"
         ("who", _WHO_EN, _WHO_AR),
-        ("where", _WHERE_EN, _WHERE_AR),
     ):
         if en.search(q) or ar.search(q):
             return kind

@@ -9,7 +9,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from assistant.answer import ExtractiveAnswerer, ExtractiveConfig
+from assistant.answer import ExtractiveAnswerer, ExtractiveConfig, question_type
 from assistant.citations import verify
 from assistant.name_probe import PROBE_FILE, NameProbe, NameSpan, name_spans
 from assistant.names import NameMatcher
@@ -56,6 +56,24 @@ def test_the_shipped_probe_loads_and_bad_files_are_refused(tmp_path):
         NameProbe.load(bad)
     with pytest.raises(ValueError, match="expected 64-dimensional word vectors, got 3"):
         PROBE.scores(np.zeros((1, 3), dtype=np.float32))
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who received Haftar?", "who"),
+        ("Whom did Yevkurov meet?", "who"),
+        ("من استقبل حفتر؟", "who"),
+        ("Where did Yevkurov meet Haftar?", "where"),
+        ("أين التقى يفكوروف حفتر؟", "where"),
+        ("من أين يبدأ الدلتا في هولندا؟", "where"),  # "from where", not "who"
+        ("When did Yevkurov meet Haftar?", "when"),
+        ("How many people died?", "count"),
+        ("What did the army say?", "other"),
+    ],
+)
+def test_question_types(question, kind):
+    assert question_type(question) == kind
 
 
 # ------------------------------------------------------------------------------------ answerer
