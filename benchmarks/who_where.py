@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import re
 import sys
 import time
@@ -37,12 +36,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-for _key, _value in (
-    ("HF_HUB_OFFLINE", "1"),
-    ("TRANSFORMERS_OFFLINE", "1"),
-    ("ANONYMIZED_TELEMETRY", "False"),
-):
-    os.environ.setdefault(_key, _value)
+from benchmarks import offline_environment  # noqa: E402
+
+offline_environment()
 
 from assistant.answer import ExtractiveConfig, question_type  # noqa: E402
 from assistant.eval import contains_any, load_questions, normalize  # noqa: E402
