@@ -90,7 +90,7 @@ def name_spans(
     encode: Callable[[list[str]], np.ndarray],
     probe: NameProbe,
     *,
-    threshold: float = 0.8,
+    threshold: float = 0.7,
     skip: Callable[[str], bool] | None = None,
 ) -> list[NameSpan]:
     """Runs of consecutive words of ``text`` that the probe scores at least ``threshold`` as names,
