@@ -69,12 +69,14 @@ def spells(text: str, golds: tuple[str, ...]) -> bool:
     return any(matcher.expand(token, limit=1, min_score=0.62) for g in golds for token in name_tokens(g))
 
 
-def overlaps(value: str, golds: tuple[str, ...]) -> bool:
-    """The value contains a gold answer, is part of one, or spells a name of one."""
+def grade(value: str, golds: tuple[str, ...]) -> tuple[bool, bool]:
+    """(exact, overlap): the value contains a gold answer or spells a name of one; or it does, or
+    is part of a gold answer ("جيجين" for "جيجين خان")."""
     v = normalize(value)
-    return bool(v) and (
-        any(contains_any(value, (g,)) or v in normalize(g) for g in golds) or spells(value, golds)
-    )
+    if not v:
+        return False, False
+    exact = contains_any(value, golds) or spells(value, golds)
+    return exact, exact or any(v in normalize(g) for g in golds)
 
 
 def configs(pairs: list[str]) -> tuple[ExtractiveConfig, RetrievalConfig]:
@@ -121,10 +123,7 @@ def run(index_dir: Path, pairs: list[str], show: bool) -> tuple[list[list[str]],
                     value = lead_name(answer.text) if answer.answerable else None
                     if value is None:
                         continue
-                    over = overlaps(value, golds)
-                    exact = contains_any(value, golds) or (
-                        over and not any(contains_any(g, (value,)) for g in golds)
-                    )
+                    exact, over = grade(value, golds)
                     c["named"] += 1
                     c["exact"] += exact
                     c["overlap"] += over

