@@ -4,7 +4,7 @@
     python -m tests.app_launcher --index-dir DIR --port 7861 --work-dir /tmp/w [--llm SPEC]
 
 It always listens on 127.0.0.1 and prints ``News assistant running at URL`` once the server is up.
-The fake lives here and in tests/fake_assistant.py, never in app.py.
+The fake lives here and in tests/fake_assistant.py, never in app.py or ui/.
 """
 
 from __future__ import annotations
@@ -58,15 +58,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             ]
         )  # fmt: skip
 
-    import app
     from tests.fake_assistant import SEED_ARTICLE, XSS_ARTICLE, FakeAssistant
+    from ui import build_ui, prepare_work_dir, serve
 
-    dirs = app.prepare_work_dir(args.work_dir)
+    dirs = prepare_work_dir(args.work_dir)
     bot = FakeAssistant([SEED_ARTICLE, XSS_ARTICLE], delay=args.delay)
-    demo = app.build_ui(
-        bot, upload_dir=dirs.uploads, export_dir=dirs.exports, max_upload_mb=args.max_upload_mb
-    )
-    app.serve(demo, host="127.0.0.1", port=args.port, work_dirs=dirs, max_upload_mb=args.max_upload_mb)
+    demo = build_ui(bot, upload_dir=dirs.uploads, export_dir=dirs.exports, max_upload_mb=args.max_upload_mb)
+    serve(demo, host="127.0.0.1", port=args.port, work_dirs=dirs, max_upload_mb=args.max_upload_mb)
     return 0
 
 

@@ -11,8 +11,16 @@ from pathlib import Path
 import pytest
 
 import app
-from app import NewsUI, make_filters, render_answer_html, render_sources_html, safe_upload_name, store_upload
 from tests.fake_assistant import SEED_ARTICLE, SEED_QUOTE, XSS_ARTICLE, FakeAssistant
+from ui.controller import LLM_ENDPOINT, NewsUI
+from ui.conversation import ChatView
+from ui.filters import make_filters
+from ui.layout import build_ui
+from ui.logins import AuthError, is_loopback, resolve_auth
+from ui.render import render_answer_html, render_sources_html, safe_url
+from ui.server import serve
+from ui.uploads import UploadError, safe_upload_name, store_upload
+from ui.workdir import WorkDirs, prepare_work_dir
 
 YEVKUROV_EN = "When did Yevkurov meet Haftar?"
 YEVKUROV_AR = "متى التقى يفكوروف بحفتر؟"
@@ -28,7 +36,7 @@ def ui(bot: FakeAssistant, tmp_path: Path) -> NewsUI:
     return NewsUI(bot, upload_dir=tmp_path / "work" / "uploads", export_dir=tmp_path / "work" / "exports")
 
 
-def ask(ui: NewsUI, question: str, turns=None, **kw) -> list[app.ChatView]:
+def ask(ui: NewsUI, question: str, turns=None, **kw) -> list[ChatView]:
     return list(ui.ask(question, turns or [], **kw))
 
 
@@ -97,7 +105,7 @@ def test_untrusted_article_text_is_escaped_everywhere(tmp_path: Path) -> None:
 
 
 def test_source_links_only_for_http_urls() -> None:
-    good = app._safe_url("https://example.org/a?b=1")
+    good = safe_url("https://example.org/a?b=1")
     assert good == "https://example.org/a?b=1"
     for bad in (
         "javascript:alert(1)",
@@ -107,7 +115,7 @@ def test_source_links_only_for_http_urls() -> None:
         "ftp://x/y",
         "",
     ):
-        assert app._safe_url(bad) is None
+        assert safe_url(bad) is None
 
 
 def test_markers_become_links_only_for_real_citations(ui: NewsUI) -> None:
@@ -169,10 +177,10 @@ def test_unexpected_errors_are_messages_too(ui: NewsUI, bot: FakeAssistant, monk
 def test_llm_setting_is_passed_and_must_be_filled(ui: NewsUI, bot: FakeAssistant) -> None:
     ask(ui, YEVKUROV_EN)
     assert bot.calls[-1].kwargs["llm"] == "extractive"
-    missing = ask(ui, YEVKUROV_EN, answerer=app.LLM_ENDPOINT, endpoint=" ")[-1]
+    missing = ask(ui, YEVKUROV_EN, answerer=LLM_ENDPOINT, endpoint=" ")[-1]
     assert "Enter the LLM endpoint" in missing.error
     spec = "openai:http://127.0.0.1:8080/v1#m"
-    final = ask(ui, YEVKUROV_EN, answerer=app.LLM_ENDPOINT, endpoint=spec, k=3)[-1]
+    final = ask(ui, YEVKUROV_EN, answerer=LLM_ENDPOINT, endpoint=spec, k=3)[-1]
     assert bot.calls[-1].kwargs["llm"] == spec and bot.calls[-1].kwargs["k"] == 3
     assert "fake-llm" in final.messages[-1]["content"]
 
@@ -250,9 +258,9 @@ def test_store_upload_stays_inside_the_upload_dir(tmp_path: Path) -> None:
     src.write_text("Other\nBody", encoding="utf-8")
     second = store_upload(src, up, max_bytes=1000, original_name="خبر.txt")
     assert second.name == "خبر-2.txt" and second.read_text(encoding="utf-8") == "Other\nBody"
-    with pytest.raises(app.UploadError, match=r"unsupported file type; expected one of \.jsonl\.gz"):
+    with pytest.raises(UploadError, match=r"unsupported file type; expected one of \.jsonl\.gz"):
         store_upload(src, up, max_bytes=1000, original_name="tool.exe")
-    with pytest.raises(app.UploadError, match="over the upload limit"):
+    with pytest.raises(UploadError, match="over the upload limit"):
         store_upload(src, up, max_bytes=3, original_name="big.txt")
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["in.txt", "خبر-2.txt", "خبر.txt"]
 
@@ -334,21 +342,21 @@ def test_index_overview_list_and_remove(ui: NewsUI, bot: FakeAssistant) -> None:
     [("127.0.0.1", True), ("localhost", True), ("::1", True), ("0.0.0.0", False), ("192.168.1.5", False)],
 )
 def test_is_loopback(host: str, loopback: bool) -> None:
-    assert app.is_loopback(host) is loopback
+    assert is_loopback(host) is loopback
 
 
 def test_auth_required_off_loopback(tmp_path: Path) -> None:
-    assert app.resolve_auth("127.0.0.1", None, {}) == []
-    with pytest.raises(app.AuthError, match=r"refusing to listen on 0\.0\.0\.0 without a login"):
-        app.resolve_auth("0.0.0.0", None, {})
-    assert app.resolve_auth("0.0.0.0", None, {"NEWS_ASSISTANT_AUTH": "ana:pa:ss"}) == [("ana", "pa:ss")]
+    assert resolve_auth("127.0.0.1", None, {}) == []
+    with pytest.raises(AuthError, match=r"refusing to listen on 0\.0\.0\.0 without a login"):
+        resolve_auth("0.0.0.0", None, {})
+    assert resolve_auth("0.0.0.0", None, {"NEWS_ASSISTANT_AUTH": "ana:pa:ss"}) == [("ana", "pa:ss")]
     good = tmp_path / "auth"
     good.write_text("# team\nana:secret\n\nbob:hunter2\n", encoding="utf-8")
-    assert app.resolve_auth("0.0.0.0", good, {}) == [("ana", "secret"), ("bob", "hunter2")]
+    assert resolve_auth("0.0.0.0", good, {}) == [("ana", "secret"), ("bob", "hunter2")]
     bad = tmp_path / "bad"
     bad.write_text("ana:secret\njust-a-name\n", encoding="utf-8")
-    with pytest.raises(app.AuthError, match=r"bad:2: expected 'user:password'"):
-        app.resolve_auth("0.0.0.0", bad, {})
+    with pytest.raises(AuthError, match=r"bad:2: expected 'user:password'"):
+        resolve_auth("0.0.0.0", bad, {})
 
 
 def test_main_refuses_to_start_on_all_interfaces_without_login(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -363,13 +371,13 @@ def test_main_refuses_to_start_on_all_interfaces_without_login(tmp_path: Path, m
 
 
 def test_serve_refuses_without_login_too(tmp_path: Path) -> None:
-    with pytest.raises(app.AuthError):
-        app.serve(None, host="0.0.0.0", work_dirs=app.WorkDirs(tmp_path), block=False)  # type: ignore[arg-type]
+    with pytest.raises(AuthError):
+        serve(None, host="0.0.0.0", work_dirs=WorkDirs(tmp_path), block=False)  # type: ignore[arg-type]
 
 
 def test_prepare_work_dir_points_gradio_cache_inside(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("GRADIO_TEMP_DIR", raising=False)
-    dirs = app.prepare_work_dir(tmp_path / "w")
+    dirs = prepare_work_dir(tmp_path / "w")
     import os
 
     assert os.environ["GRADIO_TEMP_DIR"] == str(dirs.cache)
@@ -378,7 +386,7 @@ def test_prepare_work_dir_points_gradio_cache_inside(tmp_path: Path, monkeypatch
 
 
 def test_build_ui_wires_the_page(tmp_path: Path) -> None:
-    demo = app.build_ui(FakeAssistant(), upload_dir=tmp_path / "up", max_upload_mb=5)
+    demo = build_ui(FakeAssistant(), upload_dir=tmp_path / "up", max_upload_mb=5)
     assert demo.news_ui.max_upload_mb == 5
     ids = {getattr(b, "elem_id", None) for b in demo.blocks.values()}
     assert {"na-chat", "na-input", "na-sources-box", "na-files", "na-urls", "na-table", "na-download"} <= ids

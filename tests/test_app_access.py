@@ -1,6 +1,6 @@
 """Who may reach what when the web UI runs with a login (issue 5, "Access").
 
-The real page (``app.build_ui`` over the FakeAssistant, started by ``app.serve`` with one login, as
+The real page (``ui.build_ui`` over the FakeAssistant, started by ``ui.serve`` with one login, as
 ``tests/app_launcher.py`` does without one) runs in this process on 127.0.0.1, so the routes can be
 read from the very FastAPI app that answers: a route a future gradio adds is checked too. Without
 the login cookie every route refuses, except the few that draw the login page, and those carry no
@@ -27,8 +27,11 @@ import httpx
 import pytest
 from starlette.routing import Mount, Route, WebSocketRoute
 
-import app
 from tests.fake_assistant import SEED_ARTICLE, SEED_QUOTE, XSS_ARTICLE, FakeAssistant
+from ui.controller import BUILTIN
+from ui.layout import EXAMPLE_QUESTIONS, build_ui
+from ui.server import serve
+from ui.workdir import WorkDirs, prepare_work_dir
 
 pytestmark = pytest.mark.server
 
@@ -43,7 +46,7 @@ APP_DATA = (
     SEED_QUOTE,
     "Tobruk",
     "Yevkurov",
-    app.EXAMPLE_QUESTIONS[1],
+    EXAMPLE_QUESTIONS[1],
     "on_ask",
     "on_add",
     "Number of sources",
@@ -75,7 +78,7 @@ class Served:
     url: str
     demo: Any
     bot: FakeAssistant
-    dirs: app.WorkDirs
+    dirs: WorkDirs
     root: Path  # the test's folder: work/, index/, and files outside both
     index_dir: Path
     upload_path: str  # a file in gradio's cache, uploaded by the signed-in user
@@ -206,7 +209,7 @@ def request_kwargs(method: str, path: str, s: Served) -> dict[str, Any]:
 def queue_body(fn_index: int, session_hash: str, event_id: str = "") -> dict[str, Any]:
     """A question for the chat's function, with the fields other gradio routes ask for as well."""
     return {
-        "data": [app.EXAMPLE_QUESTIONS[0], None, None, None, [], [], app.BUILTIN, "", 3],
+        "data": [EXAMPLE_QUESTIONS[0], None, None, None, [], [], BUILTIN, "", 3],
         "event_data": None,
         "fn_index": fn_index,
         "trigger_id": None,
@@ -245,12 +248,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             mp.setenv(name, "unset")  # so that the context restores (or removes) them afterwards
             mp.delenv(name)  # and gradio's defaults apply until the app sets them
         mp.chdir(root)  # gradio resolves some folders against the working directory
-        dirs = app.prepare_work_dir(root / "work")
+        dirs = prepare_work_dir(root / "work")
         bot = FakeAssistant([SEED_ARTICLE, XSS_ARTICLE])
-        demo = app.build_ui(
+        demo = build_ui(
             bot, upload_dir=dirs.uploads, export_dir=dirs.exports, max_upload_mb=5, default_llm=PRIVATE_LLM
         )
-        url = app.serve(
+        url = serve(
             demo,
             host="127.0.0.1",
             port=free_port(),
