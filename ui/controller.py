@@ -11,7 +11,8 @@ from typing import Any
 from assistant import Answer, AssistantError, IndexingError
 from ui.conversation import ChatView, Turn, chat_messages, llm_history
 from ui.filters import describe_filters, make_filters
-from ui.render import escape_html, published_day, render_sources_html, render_status_html
+from ui.render import published_day, render_sources_html, render_status_html
+from ui.reports import LANG_NAMES, render_add_report, render_index_overview, report_line_html
 from ui.uploads import UploadError, parse_urls, store_upload
 from ui.workdir import discard_gradio_copy
 
@@ -21,7 +22,6 @@ logger = logging.getLogger(__name__)
 
 BUILTIN = "Built-in (extractive, offline)"
 LLM_ENDPOINT = "LLM endpoint"
-LANG_NAMES = {"ar": "Arabic", "en": "English", "fr": "French", "und": "Unknown"}
 
 
 def user_message(exc: BaseException) -> str:
@@ -214,7 +214,7 @@ class NewsUI:
                 logger.warning("adding %s failed", target, exc_info=not isinstance(exc, AssistantError))
                 totals["failed"] += 1
                 problems.append(f"{shown}: {user_message(exc)}")
-                lines.append(f'<li class="na-bad"><bdi>{escape_html(shown)}</bdi>: failed</li>')
+                lines.append(report_line_html(shown, "failed", "na-bad"))
                 continue
             for key in totals:
                 totals[key] += int(getattr(report, key, 0) or 0)
@@ -224,38 +224,15 @@ class NewsUI:
             detail = f"{report.added} added, {report.updated} updated, {report.skipped} unchanged, {report.duplicates} duplicates"
             if report.failed:
                 detail += f", {report.failed} failed"
-            lines.append(
-                f'<li class="{"na-good" if ok else "na-meh"}"><bdi>{escape_html(shown)}</bdi>: {escape_html(detail)}</li>'
-            )
+            lines.append(report_line_html(shown, detail, "na-good" if ok else "na-meh"))
         if progress is not None:
             progress(1.0, desc="Done")
-        head = (
-            f"{totals['added']} added · {totals['updated']} updated · {totals['skipped']} unchanged · "
-            f"{totals['duplicates']} duplicates · {totals['failed']} failed · {totals['chunks']} chunk{'s' if totals['chunks'] != 1 else ''} "
-            f"in {seconds:.1f} s"
-        )
         kind = "error" if totals["failed"] and not (totals["added"] or totals["updated"]) else "info"
-        parts = [f'<div class="na-report na-{kind}"><div class="na-report-head">{escape_html(head)}</div>']
-        if lines:
-            parts.append('<ul class="na-report-list">' + "".join(lines) + "</ul>")
-        if problems:
-            shown_problems = problems[:30]
-            more = f"<li>… and {len(problems) - 30} more</li>" if len(problems) > 30 else ""
-            parts.append(
-                '<div class="na-subhead">Skipped or failed, and why</div><ul class="na-problems">'
-                + "".join(f"<li>{escape_html(p)}</li>" for p in shown_problems)
-                + more
-                + "</ul>"
-            )
-        if totals["added"] or totals["updated"]:
-            parts.append(
-                '<div class="na-hint">The new articles are searchable now: ask about them in the chat.</div>'
-            )
-        parts.append("</div>")
+        report_html = render_add_report(totals, seconds, lines, problems, kind)
         error = (
             "" if kind == "info" else "Nothing was added: " + (problems[0] if problems else "see the report")
         )
-        return "".join(parts), error
+        return report_html, error
 
     # -- the index --------------------------------------------------------------------------------
 
@@ -267,36 +244,7 @@ class NewsUI:
             logger.warning("stats failed", exc_info=True)
             msg = user_message(exc)
             return render_status_html(msg, "error"), render_status_html(msg, "error"), [], []
-        span = (
-            " → ".join(x for x in (published_day(s.date_from), published_day(s.date_to)) if x) or "no dates"
-        )
-        header = (
-            f'<div class="na-stats-line"><b>{s.articles:,}</b> articles · <b>{len(s.sources):,}</b> outlets · '
-            f"{escape_html(span)} · model <code>{escape_html(s.model)}</code></div>"
-        )
-        cards = [
-            ("Articles", f"{s.articles:,}"),
-            ("Chunks", f"{s.chunks:,}"),
-            ("Outlets", f"{len(s.sources):,}"),
-            ("Dates", span),
-            ("Model", s.model or "?"),
-        ]
-        grid = "".join(
-            f'<div class="na-stat"><div class="na-stat-v" dir="auto">{escape_html(v)}</div><div class="na-stat-k">{k}</div></div>'
-            for k, v in cards
-        )
-        top = sorted(s.sources.items(), key=lambda kv: (-kv[1], kv[0]))[:12]
-        outlets = "".join(f'<li><span dir="auto">{escape_html(k)}</span><b>{v:,}</b></li>' for k, v in top)
-        langs = "".join(
-            f"<li><span>{escape_html(LANG_NAMES.get(k, k))}</span><b>{v:,}</b></li>"
-            for k, v in sorted(s.languages.items(), key=lambda kv: -kv[1])
-        )
-        stats_html = (
-            f'<div class="na-stat-grid">{grid}</div><div class="na-columns">'
-            f'<div><div class="na-subhead">Outlets</div><ul class="na-kv">{outlets or "<li>none yet</li>"}</ul></div>'
-            f'<div><div class="na-subhead">Languages</div><ul class="na-kv">{langs or "<li>none yet</li>"}</ul></div>'
-            f'</div><div class="na-location">Stored in <code>{escape_html(s.location)}</code></div>'
-        )
+        header, stats_html = render_index_overview(s)
         outlet_choices = [(k, k) for k in sorted(s.sources)]
         lang_choices = [(f"{LANG_NAMES.get(k, k)} ({k})", k) for k in sorted(s.languages)]
         return header, stats_html, outlet_choices, lang_choices
