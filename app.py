@@ -1,4 +1,4 @@
-"""The web UI's entry point: ``python app.py --index-dir DIR`` parses the command line, opens the index, serves the page.
+"""The web UI's entry point: parse the command line, open the index, serve the page of ``ui``.
 
 Run ``python app.py --index-dir DIR [--host 127.0.0.1] [--port 7860] [--llm SPEC]``. One
 ``Assistant`` is opened at start and shared by every session; the page lives in the ``ui``

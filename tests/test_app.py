@@ -1,4 +1,4 @@
-"""Fast tests of the web UI's behaviour: the callbacks of app.py over a FakeAssistant (no browser)."""
+"""Fast tests of the web UI's behaviour: the callbacks of ui/ (behind app.py) over a FakeAssistant (no browser)."""
 
 from __future__ import annotations
 
