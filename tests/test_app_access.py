@@ -373,7 +373,7 @@ def test_the_open_asset_routes_serve_no_other_file(served: Served, path: str) ->
     with client(served.url) as c:
         r = c.get(path)
     assert r.status_code in (401, 403, 404), (path, r.status_code)
-    assert "def serve(" not in r.text and "root:" not in r.text
+    assert "def main(" not in r.text and "root:" not in r.text
 
 
 # -- with the login -----------------------------------------------------------------------------

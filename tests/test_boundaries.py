@@ -1,4 +1,4 @@
-"""Imports flow one way: index <- assistant <- app.py; prompts is data; only app.py imports gradio."""
+"""Imports flow one way: index <- assistant <- ui <- app.py; prompts is data; only ui/ and app.py import gradio."""
 
 from __future__ import annotations
 
@@ -12,21 +12,27 @@ import pytest
 from tests.conftest import ROOT
 
 FORBIDDEN = {
-    "index": {"assistant", "prompts", "gradio", "app"},
-    "assistant": {"gradio", "app"},
-    "prompts": {"index", "assistant", "gradio", "app"},
+    "index": {"assistant", "prompts", "gradio", "ui", "app"},
+    "assistant": {"gradio", "ui", "app"},
+    "prompts": {"index", "assistant", "gradio", "ui", "app"},
+    "ui": {"index", "prompts", "app"},
 }
 
 
-def _imports(path: Path) -> set[str]:
+def _imported_modules(path: Path) -> set[str]:
+    """Every absolute module name a file imports, dotted in full."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     out = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            out.update(a.name.split(".")[0] for a in node.names)
+            out.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            out.add(node.module.split(".")[0])
+            out.add(node.module)
     return out
+
+
+def _imports(path: Path) -> set[str]:
+    return {name.split(".")[0] for name in _imported_modules(path)}
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
@@ -40,8 +46,18 @@ def test_package_imports_only_downstream(package):
 
 
 def test_app_uses_only_the_assistant_public_api():
-    first_party = _imports(ROOT / "app.py") & {"index", "assistant", "prompts"}
-    assert first_party == {"assistant"}
+    first_party = _imports(ROOT / "app.py") & {"index", "assistant", "prompts", "ui"}
+    assert first_party == {"assistant", "ui"}
+
+
+def test_ui_uses_only_the_assistant_public_api():
+    """The web UI sees what a Python user sees: `from assistant import ...`, nothing deeper."""
+    deeper = {}
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        names = sorted(n for n in _imported_modules(path) if n.startswith("assistant."))
+        if names:
+            deeper[str(path.relative_to(ROOT))] = names
+    assert not deeper, f"ui/ must import the public API `assistant` only: {deeper}"
 
 
 def test_library_imports_without_gradio_or_the_model():
