@@ -15,6 +15,17 @@ NEW_YEAR = D(2024, 1, 3)  # a Wednesday
 
 # --- dates inside article text (assistant.dates.find_dates) ------------------------------------
 
+# Every date of the seed article (its publication date, 2023-09-26), in order.
+SEED_ARTICLE_DATES = [
+    ("الثلاثاء", D(2023, 9, 26), "day", False),
+    ("اليوم الثلاثاء", D(2023, 9, 26), "day", False),
+    ("قبل يومين", D(2023, 9, 24), "day", False),
+    ("17 سبتمبر الجاري", D(2023, 9, 17), "day", False),
+    ("العاشر من سبتمبر الجاري", D(2023, 9, 10), "day", False),
+    ("قبل شهر واحد", D(2023, 8, 26), "month", True),
+    ("مطلع 2017", D(2017, 2, 1), "year", True),
+]
+
 SEED_SENTENCES = [
     ("أعلن الجيش الوطني الليبي الثلاثاء، أن قائده العام", "الثلاثاء", D(2023, 9, 26), "day", False),
     ("قام القائد العام بزيارة روسيا اليوم الثلاثاء", "اليوم الثلاثاء", D(2023, 9, 26), "day", False),
