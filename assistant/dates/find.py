@@ -21,9 +21,11 @@ Conventions (each resolved mention has one "best single day" plus a granularity)
   not returned (an unanchored guess would be worse than nothing).
 - numeric dates are read day first (``05/09/2023`` is 5 September) unless that is impossible.
 
-Measured against dateparser 1.5.0 (``search_dates``, languages ar+en, RELATIVE_BASE = publication
-date) on the date tests' cases and the seed article (``benchmarks/dates.py``, RESULTS.md "Dates"):
-SEE_BENCHMARK_FIGURE. The rules are kept.
+Kept over dateparser because it measurably wins (``benchmarks/dates.py``, RESULTS.md "Dates",
+2026-12-04): on the date tests' 220 in-text cases and the seed article, dateparser 1.5.0
+(``search_dates``, ar+en, RELATIVE_BASE = publication date) gets 91 of 220 right (0.41; Arabic 0.32)
+and 2 of the seed's 7 dates with 5 false ones, at 2.3 ms a case; these rules get all of them, at
+0.16 ms.
 """
 
 from __future__ import annotations
