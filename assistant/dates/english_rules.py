@@ -162,6 +162,16 @@ def _day_of_month(m: re.Match[str], ctx: MatchContext) -> Resolution | None:
     return Resolution(found, "day", False, "relative") if found else None
 
 
+def _words(phrases: tuple[str, ...]) -> str:
+    """Alternation of the phrases in table order, spaces matching any whitespace."""
+    return "|".join(r"\s+".join(phrase.split()) for phrase in phrases)
+
+
+_MONTH_CUES = _words(en.MONTH_CUES)
+_YEAR_CUES = _words(en.YEAR_CUES)
+_MONTH_RELATIVE = _words(en.MONTH_RELATIVE_WORDS)
+_WEEKDAY_RELATIVE = _words(en.WEEKDAY_RELATIVE_WORDS)
+
 ENGLISH_RULES: tuple[DateRule, ...] = (
     # September 17, 2023 · Sept. 17 · Tuesday, September 26
     DateRule(
@@ -189,8 +199,8 @@ ENGLISH_RULES: tuple[DateRule, ...] = (
         "en_month",
         "en",
         compile_pattern(
-            rf"\b(?:(?P<cue>in|since|during|until|till|from|through|throughout|before|after|between)\s+"
-            rf"(?:the\s+month\s+of\s+)?)?(?P<m>(?:(?P<q>{EN_QUALIFIER_ALT})\s*-?\s*|(?P<rel>this\s+past|this\s+coming|last|next|this|past|coming)\s+)?"
+            rf"\b(?:(?P<cue>{_MONTH_CUES})\s+"
+            rf"(?:the\s+month\s+of\s+)?)?(?P<m>(?:(?P<q>{EN_QUALIFIER_ALT})\s*-?\s*|(?P<rel>{_MONTH_RELATIVE})\s+)?"
             rf"{EN_MONTH}(?:\s*,?\s*(?:of\s+)?(?:(?P<y>{YEAR})|(?P<yrel>this|last|next)\s+year\b))?)",
             ENGLISH_FLAGS,
         ),
@@ -201,7 +211,7 @@ ENGLISH_RULES: tuple[DateRule, ...] = (
         "en_year",
         "en",
         compile_pattern(
-            rf"\b(?:(?P<cue>in|since|during|until|till|through|throughout|before|after|circa)\s+)?"
+            rf"\b(?:(?P<cue>{_YEAR_CUES})\s+)?"
             rf"(?P<m>(?:(?P<q>{EN_QUALIFIER_ALT})\s*-?\s*|(?P<noun>the\s+year)\s+)?(?P<y>{YEAR}))",
             ENGLISH_FLAGS,
         ),
@@ -246,7 +256,7 @@ ENGLISH_RULES: tuple[DateRule, ...] = (
         "en",
         compile_pattern(
             rf"\b(?P<m>(?:(?P<rel>yesterday|today|tomorrow)\s*,?\s+)?"
-            rf"(?:(?P<r>this\s+past|this\s+coming|last|next|this|coming|past)\s+)?{EN_WEEKDAY}"
+            rf"(?:(?P<r>{_WEEKDAY_RELATIVE})\s+)?{EN_WEEKDAY}"
             rf"(?:\s+(?P<r2>last|next|this)\s+week\b)?)",
             ENGLISH_FLAGS,
         ),

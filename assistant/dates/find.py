@@ -59,7 +59,9 @@ def _rule_families(lang: str | None) -> frozenset[str]:
     return frozenset({"ar", "en", "num"})
 
 
-def _candidates(norm: str, index: list[int], ctx: MatchContext, families: frozenset[str]):
+def _candidates(
+    norm: str, index: list[int], ctx: MatchContext, families: frozenset[str]
+) -> dict[tuple[int, int], tuple[int, Resolution]]:
     """Every resolved match of every rule, by span in the original text (first rule wins a span)."""
     candidates: dict[tuple[int, int], tuple[int, Resolution]] = {}
     for priority, rule in enumerate(RULES):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from assistant.dates.normalize import lookup_key, normalize_literal, phrase_alternation
 from assistant.dates.tables import ar, en
@@ -37,7 +38,7 @@ def compile_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(normalize_literal(pattern), flags)
 
 
-def _english_alternation(phrases) -> str:
+def _english_alternation(phrases: Iterable[str]) -> str:
     """Alternation of English phrases, longest first, spaces matching any whitespace."""
     return "(?:" + "|".join(r"\s+".join(p.split()) for p in sorted(phrases, key=len, reverse=True)) + ")"
 

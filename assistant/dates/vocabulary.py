@@ -7,10 +7,12 @@ from assistant.dates.tables import ar, en
 
 
 def _keyed(words: dict[str, object]) -> dict:
+    """The same mapping keyed for lookup (normalised, lower case)."""
     return {lookup_key(word): value for word, value in words.items()}
 
 
 def _keyed_set(words: tuple[str, ...]) -> frozenset[str]:
+    """The words keyed for lookup."""
     return frozenset(lookup_key(word) for word in words)
 
 

@@ -121,6 +121,24 @@ RELATIVE_MODES = {
     "this coming": "next",
     "this": "current",
 }
+# Prepositions that make a bare month or year a date: "in May", "since 2011".
+MONTH_CUES = (
+    "in",
+    "since",
+    "during",
+    "until",
+    "till",
+    "from",
+    "through",
+    "throughout",
+    "before",
+    "after",
+    "between",
+)
+YEAR_CUES = ("in", "since", "during", "until", "till", "through", "throughout", "before", "after", "circa")
+# Relative words before a month ("last September") and before a weekday ("this coming Friday").
+MONTH_RELATIVE_WORDS = ("this past", "this coming", "last", "next", "this", "past", "coming")
+WEEKDAY_RELATIVE_WORDS = ("this past", "this coming", "last", "next", "this", "coming", "past")
 # "last Tuesday", "next Friday": how a relative word picks the weekday (absent: latest).
 WEEKDAY_MODES = {
     "last": "past",
