@@ -228,7 +228,7 @@ def _ago(m: re.Match[str], ctx: MatchContext) -> Resolution | None:
     return Resolution(date, unit, approximate, "relative")
 
 
-_START = rf"{WORD_START}{CLITIC}"
+_START = rf"{WORD_START}{CLITIC}"  # an Arabic word start, with its attached و/ف/ب
 
 ARABIC_RULES: tuple[DateRule, ...] = (
     # 17 سبتمبر 2023 · الثلاثاء 26 أيلول/سبتمبر 2023 · 17 سبتمبر الجاري · 5 ماي من العام المقبل
