@@ -9,6 +9,11 @@ digits. Numeric dates are read day first (``26/09/2023``) unless they start with
 It returns ``YYYY-MM-DD`` for a date and ``YYYY-MM-DDTHH:MM:SS[+HH:MM]`` for a datetime (no offset
 when the input had none). Anything else, including impossible dates (``31/02/2023``), raises
 ``ValueError`` naming the value and the accepted forms; the caller decides whether that is fatal.
+
+Kept over dateparser because it measurably wins (``benchmarks/dates.py``, RESULTS.md "Dates",
+2026-12-04): on the date tests' 95 values, dateparser 1.5.0 (``parse``, ar+en+fr, absolute parsers,
+day, month and year required) reads 65 right (0.68; Arabic 16 of 42) at 3.5 ms a value; this
+module reads all 95 at 0.14 ms.
 """
 
 from __future__ import annotations
