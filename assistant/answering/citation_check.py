@@ -47,14 +47,14 @@ class Verified:
     dropped_markers: tuple[int, ...]
 
 
-def _terms(text: str) -> set[str]:
+def _content_terms(text: str) -> set[str]:
     return {t for t in tokenize(text) if len(t) > 1}
 
 
 def support_score(claim: str, sentence: str, similarity: float | None = None) -> float:
     """How well ``sentence`` supports ``claim``, in [0, 1]."""
-    claim_terms = _terms(claim)
-    lexical = len(claim_terms & _terms(sentence)) / len(claim_terms) if claim_terms else 0.0
+    claim_terms = _content_terms(claim)
+    lexical = len(claim_terms & _content_terms(sentence)) / len(claim_terms) if claim_terms else 0.0
     semantic = 0.0
     if similarity is not None:
         semantic = min(1.0, max(0.0, (similarity - SIM_FLOOR) / (SIM_CEIL - SIM_FLOOR)))

@@ -6,7 +6,7 @@ case). Kinds are tried in ``KIND_ORDER``; adding a language is adding an entry t
 
 from __future__ import annotations
 
-__all__ = ["KIND_ORDER", "LOCATIVE_WORDS", "QUESTION_PATTERNS"]
+__all__ = ["FOLLOW_UP_QUESTION_WORDS", "KIND_ORDER", "LOCATIVE_WORDS", "QUESTION_PATTERNS"]
 
 # "where" before "who": Arabic "من أين" is "from where".
 KIND_ORDER = ("when", "count", "where", "who")
@@ -33,4 +33,11 @@ QUESTION_PATTERNS: dict[str, dict[str, str]] = {
 LOCATIVE_WORDS: dict[str, tuple[str, ...]] = {
     "ar": ("في", "إلى", "الى", "من", "داخل", "قرب", "بالقرب", "بمدينة", "مدينة", "بموقع"),
     "en": ("in", "at", "from", "to", "near", "inside", "into"),
+}
+
+# Question words a bare follow-up ("and where?", "وأين؟") starts with, longest first where one
+# begins another ("how many" before "how"); ``assistant.history`` swaps them into the previous question.
+FOLLOW_UP_QUESTION_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("when", "where", "who", "whom", "why", "how many", "how much", "how", "what", "which"),
+    "ar": ("متى", "أين", "اين", "من", "لماذا", "كيف", "كم", "ماذا", "ما", "أي"),
 }
