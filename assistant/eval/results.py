@@ -55,7 +55,7 @@ class QuestionResult:
         if self.error:
             reasons.append("error")
         if self.answerable:
-            if self.recall and not self.recall.get(max(self.recall, key=_k_of), 0.0):
+            if self.recall and not self.recall.get(max(self.recall, key=_cutoff_of), 0.0):
                 reasons.append("not-retrieved")
             if self.answered is False:
                 reasons.append("abstained")
@@ -78,7 +78,7 @@ class QuestionResult:
         return data
 
 
-def _k_of(name: str) -> int:
+def _cutoff_of(name: str) -> int:
     return int(name.split("@", 1)[1])
 
 

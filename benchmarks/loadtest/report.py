@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from benchmarks.loadtest.scenario import ScenarioResult
 
 
-def _first(items: Sequence[str], n: int = 2) -> str:
+def _first_items(items: Sequence[str], n: int = 2) -> str:
     return "; ".join(x.replace("|", "\\|").replace("\n", " ")[:160] for x in items[:n])
 
 
@@ -45,7 +45,7 @@ def markdown_table(results: Sequence[ScenarioResult]) -> str:
         ]
         for label, items in problems:
             if items:
-                notes.append(f"- {r.scenario.name}: {label}: {len(items)}, first: {_first(items)}")
+                notes.append(f"- {r.scenario.name}: {label}: {len(items)}, first: {_first_items(items)}")
         if r.ingest_error:
             notes.append(f"- {r.scenario.name}: ingestion: {r.ingest_error}")
     return head + "\n".join(rows) + ("\n\n" + "\n".join(notes) if notes else "") + "\n"
