@@ -9,8 +9,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from assistant.answer import Answerer, ExtractiveAnswerer, ExtractiveConfig, question_language
-from assistant.citations import verify
+from assistant.answering import Answerer, ExtractiveAnswerer, ExtractiveConfig, question_language, verify
 from assistant.errors import EmptyQuestionError
 from assistant.history import condense_rules, normalize_history
 from assistant.retrieve import RetrievalConfig, Retriever
@@ -289,7 +288,7 @@ class Assistant:
             return self.extractive
         key = spec if isinstance(spec, str) else f"object:{id(spec)}"
         if key not in self._llm_answerers:
-            from assistant.llm import make_llm_answerer
+            from assistant.answering.llm import make_llm_answerer
 
             self._llm_answerers[key] = make_llm_answerer(spec)
         return self._llm_answerers[key]

@@ -7,12 +7,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from assistant.answering.question_patterns import FOLLOW_UP_QUESTION_WORDS
 from assistant.names import name_tokens
 
 __all__ = ["condense_rules", "last_user_questions", "normalize_history"]
 
-_WH_EN = r"(when|where|who|whom|why|how many|how much|how|what|which)"
-_WH_AR = r"(متى|أين|اين|من|لماذا|كيف|كم|ماذا|ما|أي)"
+_WH_EN = "(" + "|".join(FOLLOW_UP_QUESTION_WORDS["en"]) + ")"
+_WH_AR = "(" + "|".join(FOLLOW_UP_QUESTION_WORDS["ar"]) + ")"
 _BARE_EN = re.compile(rf"^\s*(and|but|so)?\s*(?P<wh>{_WH_EN})\b(?P<rest>[^?]*)\??\s*$", re.I)
 _BARE_AR = re.compile(rf"^\s*و?\s*(?P<wh>{_WH_AR})(?P<rest>[^؟?]*)[؟?]?\s*$")
 _LEAD_EN = re.compile(rf"^\s*{_WH_EN}\b", re.I)

@@ -1,7 +1,7 @@
 """How often the built-in answerer's "who" and "where" answers name the right person or place.
 
 For a "who" or "where" question the extractive answerer leads with a name taken from the best
-sentence (``ExtractiveAnswerer._name_slot``: names found by the probe of
+sentence (``assistant.answering.slots.name_slot``: names found by the probe of
 ``assistant/name_probe.py``, ranked by the words around them and by kind) and quotes the sentence
 after it; when no name clearly wins it quotes the sentence alone. This script asks every "who"
 and "where" question of the XQuAD files (English and Arabic questions over the Arabic paragraphs)
@@ -40,7 +40,7 @@ from benchmarks import offline_environment  # noqa: E402
 
 offline_environment()
 
-from assistant.answer import ExtractiveConfig, question_type  # noqa: E402
+from assistant.answering import ExtractiveConfig, question_type  # noqa: E402
 from assistant.eval import contains_any, load_questions, normalize  # noqa: E402
 from assistant.names import NameMatcher, name_tokens  # noqa: E402
 from assistant.retrieve import RetrievalConfig  # noqa: E402

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Answer, Assistant, EmptyQuestionError, SearchFilters
-from assistant.answer import ExtractiveConfig
+from assistant.answering import ExtractiveConfig
 from index import Article
 from tests.fakes import FakeEmbedder
 

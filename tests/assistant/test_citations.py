@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.citations import Draft, PinnedSpan, split_claims, support_score, verify
+from assistant.answering import Draft, PinnedSpan, split_claims, support_score, verify
 from assistant.schema import Passage
 
 TEXT = (

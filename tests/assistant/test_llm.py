@@ -24,10 +24,8 @@ from llama_index.core.llms import CustomLLM
 from llama_index.core.llms.callbacks import llm_completion_callback
 
 from assistant import Assistant
-from assistant.citations import Draft, verify
-from assistant.errors import LLMConfigError, LLMUnavailableError
-from assistant.history import condense_rules, normalize_history
-from assistant.llm import (
+from assistant.answering import Draft, verify
+from assistant.answering.llm import (
     GGUFLLM,
     LLMAnswerer,
     OpenAICompatibleLLM,
@@ -35,6 +33,8 @@ from assistant.llm import (
     make_llm_answerer,
     neutralize,
 )
+from assistant.errors import LLMConfigError, LLMUnavailableError
+from assistant.history import condense_rules, normalize_history
 from assistant.schema import Passage
 from prompts import load_sections
 from tests.fakes import FakeEmbedder

@@ -9,8 +9,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from assistant.answer import ExtractiveAnswerer, ExtractiveConfig, question_type
-from assistant.citations import verify
+from assistant.answering import ExtractiveAnswerer, ExtractiveConfig, question_type, verify
 from assistant.name_probe import PROBE_FILE, NameProbe, NameSpan, name_spans
 from assistant.names import NameMatcher
 from assistant.retrieve import RetrievalConfig, Retriever

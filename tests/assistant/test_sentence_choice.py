@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from assistant import Assistant
-from assistant.answer import ExtractiveAnswerer, ExtractiveConfig
+from assistant.answering import ExtractiveAnswerer, ExtractiveConfig
 from assistant.retrieve import RetrievalConfig, Retriever, term_coverage
 from assistant.second_encoder import SecondEncoder
 from index import Article

@@ -1,7 +1,6 @@
-"""Citations checked in code: every answer sentence must cite a source that supports it.
+"""The citation check: every cited sentence must support its claim, or the claim is removed.
 
-An answerer returns a draft: text whose sentences end with markers ``[n]`` pointing into the
-numbered sources it was given. ``verify`` then, for each sentence of the draft:
+``verify`` takes an answerer's :class:`~assistant.answering.draft.Draft` and, for each of its claims:
 
 - drops markers that point to no source;
 - finds, inside each cited passage, the sentence that best supports the claim (or checks the
@@ -19,19 +18,19 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answering.draft import MARKER, Draft, PinnedSpan, parse_claim, split_claims
 from assistant.schema import Citation, Passage
 from index import Embedder
 from index.text import split_sentences, tokenize
 
-__all__ = ["Draft", "PinnedSpan", "Verified", "split_claims", "support_score", "verify"]
+__all__ = ["SUPPORT_THRESHOLD", "Verified", "support_score", "verify"]
 
 logger = logging.getLogger(__name__)
 
-MARKER = re.compile(r"\s*\[(\d{1,3})\]")
 # e5 cosine of a claim and an unrelated sentence sits near 0.72-0.78; a paraphrase or
 # translation of the sentence above 0.85. Scaled so that 0.80 -> 0.33, 0.86 -> 0.6, 0.92 -> 1.
 SIM_FLOOR, SIM_CEIL = 0.76, 0.88
@@ -39,52 +38,23 @@ SUPPORT_THRESHOLD = 0.6  # a two-term claim sharing only one name with a sentenc
 
 
 @dataclass(frozen=True)
-class PinnedSpan:
-    """The exact sentence an extractive answerer quotes for a marker, and the evidence
-    (e.g. the date expression) it took from it: ``evidence`` must occur in the quote."""
-
-    start: int
-    end: int
-    evidence: str
-
-
-@dataclass
-class Draft:
-    """An answerer's output before verification. Markers refer to ``sources`` (1-based)."""
-
-    text: str
-    pinned: dict[int, PinnedSpan] = field(default_factory=dict)
-    answerable: bool = True
-    claims: list[str] | None = None  # explicit claim sentences (with markers); else split from text
-    sources: list[Passage] | None = None  # what the markers number, if not the passages given
-
-
-@dataclass(frozen=True)
 class Verified:
+    """A checked answer: the kept claims (markers renumbered), their citations, what was removed."""
+
     text: str
     citations: tuple[Citation, ...]
     removed: tuple[str, ...]
     dropped_markers: tuple[int, ...]
 
 
-def split_claims(text: str) -> list[str]:
-    """The sentences of a draft, markers included."""
-    return [text[s:e] for s, e in split_sentences(text)]
-
-
-def _parse_claim(raw: str) -> tuple[str, list[int]]:
-    """A claim sentence without its markers, and the markers it carries."""
-    return MARKER.sub("", raw).strip(), [int(m) for m in MARKER.findall(raw)]
-
-
-def _terms(text: str) -> set[str]:
+def _content_terms(text: str) -> set[str]:
     return {t for t in tokenize(text) if len(t) > 1}
 
 
 def support_score(claim: str, sentence: str, similarity: float | None = None) -> float:
     """How well ``sentence`` supports ``claim``, in [0, 1]."""
-    claim_terms = _terms(claim)
-    lexical = len(claim_terms & _terms(sentence)) / len(claim_terms) if claim_terms else 0.0
+    claim_terms = _content_terms(claim)
+    lexical = len(claim_terms & _content_terms(sentence)) / len(claim_terms) if claim_terms else 0.0
     semantic = 0.0
     if similarity is not None:
         semantic = min(1.0, max(0.0, (similarity - SIM_FLOOR) / (SIM_CEIL - SIM_FLOOR)))
@@ -101,7 +71,7 @@ def verify(
 ) -> Verified:
     """Check a draft against its sources; see the module docstring."""
     raw_claims = draft.claims if draft.claims is not None else split_claims(draft.text)
-    claims = [_parse_claim(raw) for raw in raw_claims]
+    claims = [parse_claim(raw) for raw in raw_claims]
     # Candidate sentences of each cited passage, with offsets in the article text.
     cands: dict[int, list[tuple[int, int]]] = {}
     for _, markers in claims:
