@@ -13,6 +13,8 @@ close together, it carries over to Arabic: جولوفين, سامويلسون, �
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,9 @@ import numpy as np
 
 from index.text import surface_tokens
 
-__all__ = ["PROBE_FILE", "NameProbe", "NameSpan", "name_spans"]
+__all__ = ["PROBE_FILE", "NameProbe", "NameSpan", "name_spans", "shipped_name_probe"]
+
+logger = logging.getLogger(__name__)
 
 PROBE_FILE = Path(__file__).with_name("name_probe.npz")
 
@@ -83,6 +87,16 @@ class NameProbe:
         logits = vectors @ self.weights.T + self.bias
         p = 1.0 / (1.0 + np.exp(-logits))
         return p[:, 0], p[:, 1]
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_name_probe() -> NameProbe | None:
+    """The probe shipped with the package (:data:`PROBE_FILE`), or None (logged) if it cannot load."""
+    try:
+        return NameProbe.load()
+    except ValueError:
+        logger.warning("name probe unavailable; 'who' and 'where' answers quote sentences", exc_info=True)
+        return None
 
 
 def name_spans(
