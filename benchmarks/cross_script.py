@@ -5,7 +5,7 @@ with ``ask=False``) on the XQuAD English questions over the Arabic paragraphs, o
 one numeric ``RetrievalConfig`` field, and reports MRR@10 and recall@1 on the two halves of the
 questions split by gold paragraph (sorted paragraph ids alternate A, B: tune on A, report B; the
 same halves as ``benchmarks/sentence_choice.py``). Example, the weight of the term coverage in the
-second encoder's ranking (``assistant.retrieve.term_coverage``)::
+second encoder's ranking (``assistant.retrieval.term_coverage``)::
 
     .venv/bin/python benchmarks/cross_script.py second_order_term_weight 0,0.3,0.6,1,1.5 \\
         --index-dir /tmp/sentence-choice-idx --write benchmarks/RESULTS.md
@@ -43,7 +43,7 @@ SECTION = "cross_script"
 def _factory(field: str, value: float) -> Any:
     def open_assistant(path: Path) -> Any:
         from assistant import Assistant
-        from assistant.retrieve import RetrievalConfig
+        from assistant.retrieval import RetrievalConfig
 
         return Assistant.open(path, retrieval=RetrievalConfig(**{field: value}))
 
@@ -51,7 +51,7 @@ def _factory(field: str, value: float) -> Any:
 
 
 def _numeric_fields() -> list[str]:
-    from assistant.retrieve import RetrievalConfig
+    from assistant.retrieval import RetrievalConfig
 
     return [
         f.name
@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="XQuAD English questions over Arabic paragraphs: retrieval MRR per half, "
         "for each value of one numeric RetrievalConfig field.",
     )
-    p.add_argument("field", help="a numeric field of assistant.retrieve.RetrievalConfig")
+    p.add_argument("field", help="a numeric field of assistant.retrieval.RetrievalConfig")
     p.add_argument("values", type=_weights, help="comma-separated values >= 0, e.g. 0,0.3,0.6")
     p.add_argument("--limit", type=_positive, help="first N questions only")
     p.add_argument(

