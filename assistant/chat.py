@@ -12,7 +12,7 @@ from typing import Any
 from assistant.answering import Answerer, ExtractiveAnswerer, ExtractiveConfig, question_language, verify
 from assistant.errors import EmptyQuestionError
 from assistant.history import condense_rules, normalize_history
-from assistant.retrieve import RetrievalConfig, Retriever
+from assistant.retrieval import RetrievalConfig, Retriever
 from assistant.schema import Answer, Passage
 from index import (
     AddReport,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.answering.question_patterns import FOLLOW_UP_QUESTION_WORDS
-from assistant.names import name_tokens
+from assistant.retrieval import name_tokens
 
 __all__ = ["condense_rules", "last_user_questions", "normalize_history"]
 
@@ -81,6 +81,6 @@ def condense_rules(question: str, history: Sequence[dict[str, str]]) -> str:
 
 
 def _has_rare_name(tokens: Sequence[str]) -> bool:
-    from assistant.names import is_name_like
+    from assistant.retrieval import is_name_like
 
     return any(is_name_like(t) for t in tokens)

@@ -2,10 +2,10 @@
 cosine + t x cross-lingual term coverage?
 
 When a question's script differs from most of its candidate passages, the retriever runs a second
-encoder (multilingual USE, ``assistant/second_encoder.py``) and, with
+encoder (multilingual USE, ``assistant/retrieval/second_encoder.py``) and, with
 ``RetrievalConfig.second_sentence_weight = w`` and ``second_term_weight = t``, orders the passages'
 sentences by the e5 sentence score plus ``w`` times the sentence's USE cosine plus ``t`` times its
-term coverage (:func:`assistant.retrieve.term_coverage`; abstention still on e5's scale). This
+term coverage (:func:`assistant.retrieval.term_coverage`; abstention still on e5's scale). This
 script runs the real pipeline (:meth:`Assistant.ask`, citation checks included) once per pair of
 weights (every ``w`` with every ``t``) and reports:
 
@@ -155,7 +155,7 @@ def score_seed(results: Sequence[QuestionResult], questions: Sequence[EvalQuesti
 def _factory(weight: float, term_weight: float) -> Any:
     def open_assistant(path: Path) -> Any:
         from assistant import Assistant
-        from assistant.retrieve import RetrievalConfig
+        from assistant.retrieval import RetrievalConfig
 
         config = RetrievalConfig(second_sentence_weight=weight, second_term_weight=term_weight)
         return Assistant.open(path, retrieval=config)

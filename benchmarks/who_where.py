@@ -2,7 +2,7 @@
 
 For a "who" or "where" question the extractive answerer leads with a name taken from the best
 sentence (``assistant.answering.slots.name_slot``: names found by the probe of
-``assistant/name_probe.py``, ranked by the words around them and by kind) and quotes the sentence
+``assistant/retrieval/name_probe.py``, ranked by the words around them and by kind) and quotes the sentence
 after it; when no name clearly wins it quotes the sentence alone. This script asks every "who"
 and "where" question of the XQuAD files (English and Arabic questions over the Arabic paragraphs)
 and of the seed set, and reports per question language and type:
@@ -42,8 +42,7 @@ offline_environment()
 
 from assistant.answering import ExtractiveConfig, question_type  # noqa: E402
 from assistant.eval import contains_any, load_questions, normalize  # noqa: E402
-from assistant.names import NameMatcher, name_tokens  # noqa: E402
-from assistant.retrieve import RetrievalConfig  # noqa: E402
+from assistant.retrieval import NameMatcher, RetrievalConfig, name_tokens  # noqa: E402
 from benchmarks.results_file import replace_section  # noqa: E402
 
 SHARED = Path("/work/shared/eval")
@@ -64,7 +63,7 @@ def lead_name(text: str) -> str | None:
 
 def spells(text: str, golds: tuple[str, ...]) -> bool:
     """A word of ``text`` (Arabic) is a spelling of a name in a (Latin) gold answer, under
-    :class:`~assistant.names.NameMatcher`: the seed set's gold answers are English."""
+    :class:`~assistant.retrieval.NameMatcher`: the seed set's gold answers are English."""
     matcher = NameMatcher(Counter(text.split()))
     return any(matcher.expand(token, limit=1, min_score=0.62) for g in golds for token in name_tokens(g))
 

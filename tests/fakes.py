@@ -47,7 +47,7 @@ class FakeEmbedder:
 
 
 class MarkerEncoder:
-    """Fake second encoder (the ``encode`` of ``assistant.second_encoder.SecondEncoder``): the
+    """Fake second encoder (the ``encode`` of ``assistant.retrieval.SecondEncoder``): the
     question and texts containing ``marker`` point one way, every other text another; records
     what it was asked to encode."""
 

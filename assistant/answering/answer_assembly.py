@@ -8,7 +8,7 @@ from typing import Any
 from assistant.answering.draft import Draft, PinnedSpan
 from assistant.answering.sentence_choice import CandidateSentence
 from assistant.answering.slots import AnswerSlot, RankedSlots, publication_date
-from assistant.temporal import format_day
+from assistant.dates import format_day
 
 __all__ = ["count_draft", "display_date", "named_draft", "quoted_sentences_draft", "when_draft"]
 

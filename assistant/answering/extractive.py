@@ -27,8 +27,7 @@ from assistant.answering.slots import (
     number_slots,
     rank_slots,
 )
-from assistant.name_probe import NameSpan
-from assistant.names import NameMatcher
+from assistant.retrieval import NameMatcher, NameSpan
 from assistant.schema import Passage
 from prompts import load_sections
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from assistant.answering.extractive_config import ExtractiveConfig
-from assistant.names import NameMatcher, is_name_like, name_tokens
+from assistant.retrieval import NameMatcher, is_name_like, name_tokens
 from assistant.schema import Passage
 
 __all__ = ["missing_names"]

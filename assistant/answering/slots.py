@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from assistant.answering.extractive_config import ExtractiveConfig
 from assistant.answering.question_patterns import LOCATIVE_WORDS
 from assistant.answering.sentence_choice import CandidateSentence
-from assistant.name_probe import NameSpan
-from assistant.temporal import find_dates, format_date
+from assistant.dates import find_dates, format_date
+from assistant.retrieval import NameSpan
 from index.text import tokenize
 
 __all__ = [

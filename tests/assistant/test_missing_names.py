@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import ExtractiveAnswerer, ExtractiveConfig
+from assistant.answering import ExtractiveAnswerer, ExtractiveConfig
 from assistant.retrieval import NameMatcher, RetrievalConfig, Retriever, SecondEncoder
 from assistant.schema import Passage, SentenceSpan
 from tests.fakes import FakeEmbedder, LexiconEncoder

@@ -1,5 +1,5 @@
 """ "Who" and "where" answers lead with the name or place the best sentence gives, found by the name
-probe (assistant/name_probe.py); the cited sentence follows. When no name clearly wins, or names
+probe (assistant/retrieval/name_probe.py); the cited sentence follows. When no name clearly wins, or names
 cannot be found, the answer quotes the sentence alone."""
 
 from __future__ import annotations
@@ -10,11 +10,17 @@ import numpy as np
 import pytest
 
 from assistant.answering import ExtractiveAnswerer, ExtractiveConfig, question_type, verify
-from assistant.name_probe import PROBE_FILE, NameProbe, NameSpan, name_spans
-from assistant.names import NameMatcher
-from assistant.retrieve import RetrievalConfig, Retriever
+from assistant.retrieval import (
+    PROBE_FILE,
+    NameMatcher,
+    NameProbe,
+    NameSpan,
+    RetrievalConfig,
+    Retriever,
+    SecondEncoder,
+    name_spans,
+)
 from assistant.schema import Passage, SentenceSpan
-from assistant.second_encoder import SecondEncoder
 from tests.fakes import FakeEmbedder, LexiconEncoder
 
 PEOPLE = ["يونس", "بيك", "يوفكيورف", "حفتر", "Haftar"]

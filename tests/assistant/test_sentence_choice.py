@@ -9,8 +9,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.answering import ExtractiveAnswerer, ExtractiveConfig
-from assistant.retrieve import RetrievalConfig, Retriever, term_coverage
-from assistant.second_encoder import SecondEncoder
+from assistant.retrieval import RetrievalConfig, Retriever, SecondEncoder, term_coverage
 from index import Article
 from tests.fakes import FakeEmbedder, LexiconEncoder, MarkerEncoder
 
