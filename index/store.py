@@ -34,8 +34,8 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from index.articles import article_fingerprints
 from index.errors import DiskFullError, IndexCorruptError, IndexingError, ModelMismatchError
+from index.readers.ids import article_fingerprints
 from index.schema import Article, Chunk
 from index.text import tokenize
 

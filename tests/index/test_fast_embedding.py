@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.articles import read_articles
+from index.readers import read_articles
 from index.embedding import EmbeddingConfig, SentenceTransformerEmbedder
 from index.fast_embedding import OnnxEncoder, export_onnx
 from index.schema import Article
