@@ -22,8 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from index.readers import dispatch as dispatch_module
-from index.readers import fields as fields_module
 from index.readers import (
     article_fingerprints,
     decode_bytes,
@@ -32,6 +30,8 @@ from index.readers import (
     read_articles,
     text_fingerprint,
 )
+from index.readers import dispatch as dispatch_module
+from index.readers import fields as fields_module
 from index.schema import Article, ReadProblem
 from tests.conftest import NEWS_GZ, SHARED
 

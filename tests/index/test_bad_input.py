@@ -27,9 +27,9 @@ from pathlib import Path
 import pytest
 
 from index import Article, NewsIndex
+from index.build import add_articles
 from index.readers import fetch as fetch_module
 from index.readers import read_articles
-from index.build import add_articles
 from index.schema import ReadProblem
 from tests.conftest import ROOT
 from tests.fakes import FakeEmbedder
