@@ -46,9 +46,9 @@ offline_environment()
 
 import numpy as np  # noqa: E402
 
-from index.articles import read_articles  # noqa: E402
 from index.chunking import chunk_article  # noqa: E402
-from index.embedding import EmbeddingConfig, SentenceTransformerEmbedder  # noqa: E402
+from index.model.embedding import EmbeddingConfig, SentenceTransformerEmbedder  # noqa: E402
+from index.readers import read_articles  # noqa: E402
 from index.schema import Article  # noqa: E402
 
 __all__ = ["main"]

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from index.chunking import ChunkingConfig, chunk_article
-from index.embedding import Embedder
+from index.model.embedding import Embedder
 from index.readers import article_fingerprints, read_articles
 from index.schema import Article, ReadProblem
 from index.store import IndexStore, PreparedArticle

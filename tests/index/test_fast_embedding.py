@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embedding import EmbeddingConfig, SentenceTransformerEmbedder
-from index.fast_embedding import OnnxEncoder, export_onnx
+from index.model.embedding import EmbeddingConfig, SentenceTransformerEmbedder
+from index.model.fast_embedding import OnnxEncoder, export_onnx
 from index.readers import read_articles
 from index.schema import Article
 
