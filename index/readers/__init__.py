@@ -1,4 +1,4 @@
-"""Read articles from files, folders, globs and URLs into cleaned ``Article`` records (one module a format).
+"""Read articles from files, folders, globs and URLs into cleaned ``Article`` records.
 
 ``read_articles`` is what callers use: it yields ``Article``s and ``ReadProblem``s in input order
 and never raises for bad input. Formats:
