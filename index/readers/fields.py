@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from index.dates import parse_published
 from index.readers.ids import UNSTORABLE, stable_id
+from index.readers.language_codes import LANGUAGE_CODES
 from index.schema import Article
 from index.text.cleaning import clean_text
 from index.text.langid import detect_language
@@ -32,30 +33,12 @@ class ReadFailure(Exception):
 
 # --- building articles -----------------------------------------------------------------------
 
-_LANG_NAMES = {
-    "ara": "ar",
-    "arabic": "ar",
-    "eng": "en",
-    "english": "en",
-    "fra": "fr",
-    "fre": "fr",
-    "french": "fr",
-    "spa": "es",
-    "deu": "de",
-    "ger": "de",
-    "rus": "ru",
-    "tur": "tr",
-    "fas": "fa",
-    "per": "fa",
-    "urd": "ur",
-}
-
 
 def _normalize_lang(value: str | None) -> str | None:
     if not value:
         return None
     primary = re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0]
-    primary = _LANG_NAMES.get(primary, primary)
+    primary = LANGUAGE_CODES.get(primary, primary)
     return primary if re.fullmatch(r"[a-z]{2}", primary) else None
 
 
