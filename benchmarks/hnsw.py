@@ -42,9 +42,9 @@ SETTINGS = {
 
 
 def embed_corpus(n_articles: int, backend: str, shared: Path) -> np.ndarray:
-    from index.articles import read_articles
     from index.chunking import chunk_article
-    from index.embedding import EmbeddingConfig, SentenceTransformerEmbedder
+    from index.model.embedding import EmbeddingConfig, SentenceTransformerEmbedder
+    from index.readers import read_articles
     from index.schema import Article
 
     texts = []

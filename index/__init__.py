@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from index.build import AddReport
 from index.chunking import ChunkingConfig, chunk_article
-from index.embedding import Embedder, EmbeddingConfig, SentenceTransformerEmbedder
 from index.errors import (
     DiskFullError,
     IndexCorruptError,
@@ -16,6 +15,7 @@ from index.errors import (
     ModelMismatchError,
     ModelUnavailableError,
 )
+from index.model.embedding import Embedder, EmbeddingConfig, SentenceTransformerEmbedder
 from index.news_index import NewsIndex
 from index.schema import Article, Chunk, ReadProblem
 from index.store import ArticleInfo, IndexStats, IndexStore, SearchFilters, StoredChunk

@@ -91,7 +91,7 @@ def _setup_logging(verbosity: int) -> None:
 
 
 def _open(args: argparse.Namespace, *, create: bool):
-    from index.embedding import EmbeddingConfig
+    from index.model.embedding import EmbeddingConfig
     from index.news_index import NewsIndex
 
     embedding = None
@@ -205,8 +205,8 @@ def _cmd_remove(args: argparse.Namespace) -> int:
 def _cmd_prepare_model(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from index.fast_embedding import export_onnx
     from index.model import ensure_default_model
+    from index.model.fast_embedding import export_onnx
 
     path = ensure_default_model(Path(args.cache_dir) if args.cache_dir else None)
     onnx = export_onnx(path)  # the default backend runs the model through ONNX Runtime

@@ -7,9 +7,9 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from index.articles import article_fingerprints, read_articles
 from index.chunking import ChunkingConfig, chunk_article
-from index.embedding import Embedder
+from index.model.embedding import Embedder
+from index.readers import article_fingerprints, read_articles
 from index.schema import Article, ReadProblem
 from index.store import IndexStore, PreparedArticle
 
@@ -74,7 +74,7 @@ def add_articles(
     never stop the run. Chunks are embedded ``batch_chunks`` at a time; one store write (one
     crash-safe batch) holds at most ``write_chunks`` chunks. ``allow_private_urls=False`` refuses
     URLs (and redirects) to private, loopback, link-local, multicast and reserved addresses: pass
-    it where the URLs come from users of a server (see ``index.fetch``).
+    it where the URLs come from users of a server (see ``index.readers.fetch``).
     """
     chunking = chunking or ChunkingConfig()
     report = AddReport()

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from index.build import AddReport, Progress, add_articles
 from index.chunking import ChunkingConfig
-from index.embedding import Embedder, EmbeddingConfig, SentenceTransformerEmbedder
+from index.model.embedding import Embedder, EmbeddingConfig, SentenceTransformerEmbedder
 from index.schema import Article, ReadProblem
 from index.store import ArticleInfo, IndexStats, IndexStore, read_index_meta
 

@@ -22,8 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from index import articles as articles_module
-from index.articles import (
+from index.readers import (
     article_fingerprints,
     decode_bytes,
     iter_sources,
@@ -31,6 +30,8 @@ from index.articles import (
     read_articles,
     text_fingerprint,
 )
+from index.readers import dispatch as dispatch_module
+from index.readers import fields as fields_module
 from index.schema import Article, ReadProblem
 from tests.conftest import NEWS_GZ, SHARED
 
@@ -107,7 +108,7 @@ def test_jawharafm_first_200_lines_streaming(monkeypatch: pytest.MonkeyPatch) ->
         opened.append(_CountingFile(path, "rb"))
         return gzip.GzipFile(fileobj=opened[-1], mode="rb")
 
-    monkeypatch.setattr(articles_module.gzip, "open", counting_gzip_open)
+    monkeypatch.setattr(dispatch_module.gzip, "open", counting_gzip_open)
     stream = read_articles([str(JAWHARA)])
     items = list(itertools.islice(stream, 200))
     stream.close()  # type: ignore[attr-defined]
@@ -134,7 +135,7 @@ def test_plain_jsonl_is_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
             )
     _CountingFile.total = 0
     monkeypatch.setattr(
-        articles_module, "open", lambda p, mode="r": io.BufferedReader(_CountingFile(p, "rb")), raising=False
+        dispatch_module, "open", lambda p, mode="r": io.BufferedReader(_CountingFile(p, "rb")), raising=False
     )
     stream = read_articles([str(path)])
     first = next(stream)
@@ -258,7 +259,7 @@ def test_jsonl_line_that_is_not_utf8(tmp_path: Path) -> None:
 
 def test_jsonl_problems_name_line_and_reason(caplog: pytest.LogCaptureFixture) -> None:
     path = DATA / "articles.jsonl"
-    with caplog.at_level(logging.WARNING, logger="index.articles"):
+    with caplog.at_level(logging.WARNING, logger="index.readers"):
         items = read_all(path)
     problems = {p.line: p for p in only_problems(items)}
     assert set(problems) == {3, 4, 5, 6, 8, 9}
@@ -350,7 +351,7 @@ def test_bad_lang_is_detected_instead(tmp_path: Path, caplog: pytest.LogCaptureF
     path.write_text(
         json.dumps({"text": "The harbour reopened on Sunday after the storm.", "lang": "klingon!"}) + "\n"
     )
-    with caplog.at_level(logging.WARNING, logger="index.articles"):
+    with caplog.at_level(logging.WARNING, logger="index.readers"):
         (article,) = read_all(path)
     assert isinstance(article, Article) and article.lang == "en"
     assert any("klingon" in r.getMessage() for r in caplog.records)
@@ -441,8 +442,8 @@ def test_max_chars_counts_the_cleaned_text_and_refuses_far_longer_text_before_cl
         encoding="utf-8",
     )
     cleaned: list[int] = []
-    real_clean = articles_module.clean_text
-    monkeypatch.setattr(articles_module, "clean_text", lambda t: cleaned.append(len(t)) or real_clean(t))
+    real_clean = fields_module.clean_text
+    monkeypatch.setattr(fields_module, "clean_text", lambda t: cleaned.append(len(t)) or real_clean(t))
     ok, far = read_all(lines, max_chars=50)
     assert isinstance(ok, Article) and ok.id == "ok"
     assert isinstance(far, ReadProblem) and far.line == 2
@@ -510,7 +511,7 @@ def test_html_page_main_text_and_metadata() -> None:
 
 
 def test_rss_feed(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="index.articles"):
+    with caplog.at_level(logging.WARNING, logger="index.readers"):
         items = read_all(DATA / "feed.rss")
     first, second, problem = items
     assert isinstance(first, Article) and isinstance(second, Article)

@@ -27,9 +27,9 @@ from pathlib import Path
 import pytest
 
 from index import Article, NewsIndex
-from index import fetch as fetch_module
-from index.articles import read_articles
 from index.build import add_articles
+from index.readers import fetch as fetch_module
+from index.readers import read_articles
 from index.schema import ReadProblem
 from tests.conftest import ROOT
 from tests.fakes import FakeEmbedder
@@ -307,7 +307,7 @@ def test_html_with_10000_nested_tags_keeps_its_text(
         + "<p>Text after the nesting is kept too.</p></body></html>",
         encoding="utf-8",
     )
-    with deadline(120), caplog.at_level(logging.WARNING, logger="index.articles"):
+    with deadline(120), caplog.at_level(logging.WARNING, logger="index.readers"):
         report, _ = add_and_check_untouched(index, [str(path)], tmp_path)
     assert report.added == 1, report.problems  # type: ignore[attr-defined]
     article = index.get_article(report.added_ids[0])  # type: ignore[attr-defined]
@@ -413,7 +413,7 @@ def test_100000_line_jsonl_is_streamed(tmp_path: Path) -> None:
     result = run_measured(
         f"""
         import json
-        from index.articles import read_articles
+        from index.readers import read_articles
         path = {str(tmp_path / "many.jsonl")!r}
         with open(path, "w") as f:
             for i in range(100_000):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.cleaning import clean_text, is_boilerplate_line
+from index.text.cleaning import clean_text, is_boilerplate_line
 from tests.conftest import SHARED
 
 SEED_TXT = SHARED / "data" / "seed" / "haftar_russia_visit.txt"

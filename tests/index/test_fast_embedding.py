@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.articles import read_articles
-from index.embedding import EmbeddingConfig, SentenceTransformerEmbedder
-from index.fast_embedding import OnnxEncoder, export_onnx
+from index.model.embedding import EmbeddingConfig, SentenceTransformerEmbedder
+from index.model.fast_embedding import OnnxEncoder, export_onnx
+from index.readers import read_articles
 from index.schema import Article
 
 # Measured here: int8 vs torch fp32 cosine 0.9958 at worst (0.996-0.998) on these texts, passages

@@ -154,7 +154,7 @@ def test_sqlite_reporting_a_full_disk_is_a_clear_error_and_the_next_open_repairs
                 raise sqlite3.OperationalError("database or disk is full")
             return real_tokenize(text)
 
-        monkeypatch.setattr("index.store.tokenize", tokenize_then_fail)
+        monkeypatch.setattr("index.store.writing.tokenize", tokenize_then_fail)
         with pytest.raises(DiskFullError) as err:
             idx.add(batch)
         monkeypatch.undo()
@@ -176,7 +176,8 @@ def test_sqlite_reporting_a_full_disk_is_a_clear_error_and_the_next_open_repairs
 def test_other_write_errors_are_not_called_a_full_disk(tmp_path, monkeypatch):
     with NewsIndex.open(tmp_path / "idx", embedder=FakeEmbedder()) as idx:
         monkeypatch.setattr(
-            "index.store.tokenize", lambda text: (_ for _ in ()).throw(sqlite3.OperationalError("locked"))
+            "index.store.writing.tokenize",
+            lambda text: (_ for _ in ()).throw(sqlite3.OperationalError("locked")),
         )
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             idx.add(articles(3, SEED))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.langid import SAMPLE_CHARS, detect_language
+from index.text.langid import SAMPLE_CHARS, detect_language
 from tests.conftest import SHARED
 
 SEED_TXT = SHARED / "data" / "seed" / "haftar_russia_visit.txt"

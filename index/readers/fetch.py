@@ -1,7 +1,6 @@
-"""Download one http(s) URL within bounds: size, time per network operation, total time, and
-(optionally) public addresses only.
+"""Download one http(s) URL within bounds: size, time per operation and in all, public addresses.
 
-``fetch`` is what ``index.articles`` uses for URLs. Its bounds:
+``fetch`` is what ``index.readers`` uses for URLs. Its bounds:
 
 - ``max_bytes``: a larger ``Content-Length`` is refused before the body is read; a body that
   grows past it (or decompresses past it) is cut off and refused.

@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from index.text.boilerplate_phrases import BOILERPLATE_PHRASES
+
 __all__ = ["clean_text", "is_boilerplate_line"]
 
 # Control characters (a tab is turned into a space first; line breaks are split on before),
@@ -168,81 +170,6 @@ def _fix_glued_sentences(text: str) -> str:
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _NON_LETTERS = re.compile(r"[\W\d_]+")
 
-_BOILERPLATE_PHRASES_RAW = [
-    # Arabic
-    "تعليقات الزوار",
-    "لا تعليقات",
-    "لا توجد تعليقات",
-    "لا يوجد تعليقات",
-    "التعليقات",
-    "تعليقات",
-    "تعليق",
-    "أضف تعليقا",
-    "أضف تعليقك",
-    "اضف تعليق",
-    "اترك تعليقا",
-    "شارك",
-    "شارك المقال",
-    "شارك الخبر",
-    "شارك هذا المقال",
-    "شارك هذا الخبر",
-    "مشاركة",
-    "شارك على فيسبوك",
-    "شارك على تويتر",
-    "إعلان",
-    "طباعة",
-    "اقرأ أيضا",
-    "اقرأ المزيد",
-    "مواضيع ذات صلة",
-    "أخبار ذات صلة",
-    "مقالات ذات صلة",
-    "تابعونا على",
-    "تابعنا على",
-    "جميع الحقوق محفوظة",
-    # English
-    "share",
-    "share this",
-    "share this article",
-    "share this story",
-    "share this post",
-    "share on facebook",
-    "share on twitter",
-    "share on whatsapp",
-    "comments",
-    "comment",
-    "no comments",
-    "no comments yet",
-    "leave a comment",
-    "leave a reply",
-    "add a comment",
-    "view comments",
-    "show comments",
-    "advertisement",
-    "advertisement scroll to continue",
-    "sponsored",
-    "skip to main content",
-    "skip to content",
-    "read more",
-    "read next",
-    "related articles",
-    "related stories",
-    "related",
-    "more stories",
-    "print",
-    "email",
-    "tweet",
-    "subscribe",
-    "sign up for our newsletter",
-    "subscribe to our newsletter",
-    "all rights reserved",
-    "back to top",
-    # French
-    "partager",
-    "publicité",
-    "commentaires",
-    "lire aussi",
-]
-
 
 def _line_key(line: str) -> str:
     """A line reduced to its words: lower case, no Arabic diacritics, no digits or punctuation."""
@@ -251,7 +178,7 @@ def _line_key(line: str) -> str:
     return " ".join(_NON_LETTERS.sub(" ", key).split())
 
 
-_BOILERPLATE_KEYS = frozenset(_line_key(p) for p in _BOILERPLATE_PHRASES_RAW)
+_BOILERPLATE_KEYS = frozenset(_line_key(p) for p in BOILERPLATE_PHRASES)
 _COOKIE_LINE = re.compile(
     r"cookie.*(?:we use|uses|accept|consent|polic|settings|preferences|agree)"
     r"|(?:we use|uses|accept|consent|agree).*cookie"

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from index.model import exclusive_lock
+from index.model.cache import exclusive_lock
 
 __all__ = ["OnnxEncoder", "export_onnx"]
 
