@@ -60,7 +60,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 bench: setup
-	$(PY) benchmarks/ingest.py --shared $(SHARED)
+	NEWS_ASSISTANT_SHARED=$(SHARED) $(PY) benchmarks/ingest.py
 
 # Full evaluation on every dev set (about 15 minutes on 2 cores once the indexes are built; building them first takes a few minutes more); EVAL_ARGS="--sample 300" for a subset.
 eval: setup

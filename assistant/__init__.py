@@ -11,7 +11,7 @@ from assistant.chat import Assistant
 from assistant.errors import AssistantError, EmptyQuestionError, LLMConfigError, LLMUnavailableError
 from assistant.schema import Answer, Citation, Passage, SentenceSpan
 from index import AddReport, ArticleInfo, IndexingError, IndexStats, SearchFilters
-from index.articles import KNOWN_EXTENSIONS as ARTICLE_FILE_SUFFIXES
+from index.readers import KNOWN_EXTENSIONS as ARTICLE_FILE_SUFFIXES
 
 __all__ = [
     "ARTICLE_FILE_SUFFIXES",

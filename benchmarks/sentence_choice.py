@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import sys
 import tempfile
 import time
@@ -56,7 +57,7 @@ from assistant.eval import (  # noqa: E402
     quote_matches_gold,
 )
 
-SHARED = Path("/work/shared")
+SHARED = Path(os.environ.get("NEWS_ASSISTANT_SHARED", ROOT.parent / "shared"))
 XQUAD_DIR = SHARED / "eval" / "xquad"
 SEED_DIR = SHARED / "eval" / "seed"
 SEED_ARTICLES = SHARED / "data" / "seed" / "haftar_russia_visit.jsonl"

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import re
 import sys
 import time
@@ -45,7 +46,7 @@ from assistant.eval import contains_any, load_questions, normalize  # noqa: E402
 from assistant.retrieval import NameMatcher, RetrievalConfig, name_tokens  # noqa: E402
 from benchmarks.results_file import replace_section  # noqa: E402
 
-SHARED = Path("/work/shared/eval")
+SHARED = Path(os.environ.get("NEWS_ASSISTANT_SHARED", ROOT.parent / "shared")) / "eval"
 FILES = {
     "xquad": [SHARED / "xquad" / "questions_en.jsonl", SHARED / "xquad" / "questions_ar.jsonl"],
     "seed": [SHARED / "seed" / "questions.jsonl"],

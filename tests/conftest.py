@@ -43,7 +43,7 @@ def fake_embedder():
 @pytest.fixture(scope="session")
 def real_embedder():
     """The bundled multilingual-e5-small, converted once (cached) and loaded once per session."""
-    from index.embedding import EmbeddingConfig, SentenceTransformerEmbedder
+    from index.model import EmbeddingConfig, SentenceTransformerEmbedder
 
     embedder = SentenceTransformerEmbedder(EmbeddingConfig())
     embedder.embed_queries(["warm up"])

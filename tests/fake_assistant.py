@@ -1,6 +1,6 @@
 """A small, deterministic stand-in for ``assistant.Assistant`` for the UI tests (no model, no Chroma).
 
-It keeps articles in memory, reads files with the real ``index.articles.read_articles`` (so
+It keeps articles in memory, reads files with the real ``index.readers.read_articles`` (so
 uploads behave as in the app), finds passages by shared words, and answers with canned, cited
 answers: the Yevkurov–Haftar question in English and Arabic, and otherwise the best matching
 sentence of the best matching article. Questions containing ``llm-down`` raise
@@ -113,7 +113,7 @@ class FakeAssistant:
         progress: Callable[[int, str], None] | None = None,
         allow_private_urls: bool = True,
     ) -> AddReport:
-        from index.articles import read_articles
+        from index.readers import read_articles
 
         self.calls.append(
             Call("add", (list(inputs),), {"limit": limit, "allow_private_urls": allow_private_urls})
