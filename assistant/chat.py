@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from assistant.answering import Answerer, ExtractiveAnswerer, ExtractiveConfig, question_language, verify
+from assistant.answering.follow_ups import condense_rules, normalize_history
 from assistant.errors import EmptyQuestionError
-from assistant.history import condense_rules, normalize_history
 from assistant.retrieval import RetrievalConfig, Retriever
 from assistant.schema import Answer, Passage
 from index import (

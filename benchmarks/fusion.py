@@ -195,7 +195,7 @@ class Variant:
         return base + (" +windows" if self.windows else "")
 
 
-def _z(x: np.ndarray) -> np.ndarray:
+def _zscore(x: np.ndarray) -> np.ndarray:
     return (x - x.mean()) / (x.std() + 1e-9)
 
 
@@ -220,7 +220,7 @@ def simulate(d: dict[str, np.ndarray], v: Variant, rows: np.ndarray, k: int = 10
                 score[c] += w / (rrf_k + r)
 
         if v.use_mode == "score":
-            comb = _z(d["dense"][qi]) + v.alpha * _z(d["use_p"][qi])
+            comb = _zscore(d["dense"][qi]) + v.alpha * _zscore(d["use_p"][qi])
             top = np.argsort(-comb, kind="stable")[:40]
             dense_rank = {int(c): r for r, c in enumerate(top, 1)}
         else:

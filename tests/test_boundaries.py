@@ -65,3 +65,54 @@ def test_library_imports_without_gradio_or_the_model():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+# Inside each package, rooms stand in layers along the data flow: a room imports only rooms of lower
+# layers (a module's room is its first folder or file below the package).
+LAYERS = {
+    "index": [
+        {"errors", "text"},
+        {"schema", "dates"},
+        {"readers", "chunking", "model"},
+        {"store"},
+        {"build"},
+        {"news_index"},
+        {"__init__"},
+        {"__main__"},
+    ],
+    "assistant": [
+        {"errors", "schema"},
+        {"dates"},
+        {"retrieval"},
+        {"answering"},
+        {"chat"},
+        {"__init__"},
+        {"eval", "__main__"},
+    ],
+}
+
+
+def _room(package: str, module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+@pytest.mark.parametrize("package", sorted(LAYERS))
+def test_rooms_import_only_lower_layers(package):
+    layer_of = {room: n for n, rooms in enumerate(LAYERS[package]) for room in rooms}
+    on_disk = {
+        p.stem if p.parent == ROOT / package else p.relative_to(ROOT / package).parts[0]
+        for p in (ROOT / package).rglob("*.py")
+    }
+    assert on_disk <= layer_of.keys(), f"rooms without a layer in LAYERS: {sorted(on_disk - layer_of.keys())}"
+    upward = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        relative = path.relative_to(ROOT).with_suffix("").parts
+        source = relative[1] if len(relative) > 1 else "__init__"
+        for module in _imported_modules(path):
+            if module.split(".")[0] != package:
+                continue
+            target = _room(package, module)
+            if target != source and layer_of[target] >= layer_of[source]:
+                upward.setdefault(str(path.relative_to(ROOT)), []).append(module)
+    assert not upward, f"imports against the layers of {package}/ (see LAYERS): {upward}"

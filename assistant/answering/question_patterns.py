@@ -36,7 +36,7 @@ LOCATIVE_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 # Question words a bare follow-up ("and where?", "وأين؟") starts with, longest first where one
-# begins another ("how many" before "how"); ``assistant.history`` swaps them into the previous question.
+# begins another ("how many" before "how"); ``assistant.answering.follow_ups`` swaps them into the previous question.
 FOLLOW_UP_QUESTION_WORDS: dict[str, tuple[str, ...]] = {
     "en": ("when", "where", "who", "whom", "why", "how many", "how much", "how", "what", "which"),
     "ar": ("متى", "أين", "اين", "من", "لماذا", "كيف", "كم", "ماذا", "ما", "أي"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.history import condense_rules, normalize_history
+from assistant.answering.follow_ups import condense_rules, normalize_history
 
 
 def _h(*questions: str) -> list[dict[str, str]]:

@@ -25,6 +25,7 @@ from llama_index.core.llms.callbacks import llm_completion_callback
 
 from assistant import Assistant
 from assistant.answering import Draft, verify
+from assistant.answering.follow_ups import condense_rules, normalize_history
 from assistant.answering.llm import (
     GGUFLLM,
     LLMAnswerer,
@@ -34,7 +35,6 @@ from assistant.answering.llm import (
     neutralize,
 )
 from assistant.errors import LLMConfigError, LLMUnavailableError
-from assistant.history import condense_rules, normalize_history
 from assistant.schema import Passage
 from prompts import load_sections
 from tests.fakes import FakeEmbedder

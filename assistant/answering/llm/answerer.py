@@ -9,6 +9,7 @@ from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.core.llms import LLM
 
 from assistant.answering.draft import Draft, split_claims
+from assistant.answering.follow_ups import condense_rules
 from assistant.answering.llm.guard import drop_injected_support
 from assistant.answering.llm.prompting import answer_messages, condense_prompt
 from assistant.answering.llm.replies import (
@@ -18,7 +19,6 @@ from assistant.answering.llm.replies import (
     first_line,
     is_refusal,
 )
-from assistant.history import condense_rules
 from assistant.schema import Passage
 from prompts import load_sections
 
