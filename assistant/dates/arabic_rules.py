@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.dates.calendar import qualified_day, resolve_weekday, shift, valid_date
+from assistant.dates.calendar import resolve_weekday, shift, valid_date
 from assistant.dates.normalize import lookup_key, phrase_alternation
 from assistant.dates.patterns import (
     AR_APPROXIMATOR_ALT,
@@ -38,12 +38,12 @@ from assistant.dates.rules import (
     MatchContext,
     Resolution,
     day_month_resolution,
-    in_year_range,
     month_resolution,
     next_word,
     optional_group,
     period_resolution,
     previous_word,
+    year_resolution,
 )
 from assistant.dates.vocabulary import (
     AR_AMBIGUOUS_MONTHS,
@@ -109,13 +109,7 @@ def _month(m: re.Match[str], ctx: MatchContext) -> Resolution | None:
 
 
 def _year(m: re.Match[str], ctx: MatchContext) -> Resolution | None:
-    year = int(m.group("y"))
-    qualifier = _qualifier(m)
-    if not (qualifier or optional_group(m, "noun") or in_year_range(ctx.text, m.start("m"), m.end("m"))):
-        if not optional_group(m, "cue") or not 1900 <= year <= 2099:
-            return None
-    day = qualified_day(dt.date(year, 1, 1), "year", qualifier)
-    return Resolution(day, "year", qualifier is not None, "absolute")
+    return year_resolution(m, ctx, _qualifier(m))
 
 
 def _period(m: re.Match[str], ctx: MatchContext) -> Resolution | None:

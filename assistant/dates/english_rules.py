@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.dates.calendar import period_of, qualified_day, resolve_weekday, shift, valid_date
+from assistant.dates.calendar import period_of, resolve_weekday, shift, valid_date
 from assistant.dates.normalize import lookup_key
 from assistant.dates.patterns import (
     DAY,
@@ -25,11 +25,11 @@ from assistant.dates.rules import (
     MatchContext,
     Resolution,
     day_month_resolution,
-    in_year_range,
     month_resolution,
     optional_group,
     period_resolution,
     previous_word,
+    year_resolution,
 )
 from assistant.dates.tables import en
 from assistant.dates.vocabulary import EN_MONTHS, EN_NUMBERS, EN_QUALIFIERS, EN_VAGUE_NUMBERS, EN_WEEKDAYS
@@ -70,16 +70,8 @@ def _month(m: re.Match[str], ctx: MatchContext) -> Resolution | None:
 
 
 def _year(m: re.Match[str], ctx: MatchContext) -> Resolution | None:
-    year = int(m.group("y"))
-    qualifier = _qualifier(m)
-    if not (qualifier or optional_group(m, "noun") or in_year_range(ctx.text, m.start("m"), m.end("m"))):
-        if not optional_group(m, "cue") or not 1900 <= year <= 2099:
-            return None
-    after = ctx.text[m.end("m") : m.end("m") + 3]
-    if after.startswith(("%", "s", "'s", "’s")):  # "2000%", "the 1990s"
-        return None
-    day = qualified_day(dt.date(year, 1, 1), "year", qualifier)
-    return Resolution(day, "year", qualifier is not None, "absolute")
+    # not "2000%" nor "the 1990s"
+    return year_resolution(m, ctx, _qualifier(m), not_followed_by=("%", "s", "'s", "’s"))
 
 
 def _named_day(m: re.Match[str], ctx: MatchContext) -> Resolution | None:

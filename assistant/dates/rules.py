@@ -152,6 +152,21 @@ def in_year_range(text: str, start: int, end: int) -> bool:
     )
 
 
+def year_resolution(
+    m: re.Match[str], ctx: MatchContext, qualifier: str | None, not_followed_by: tuple[str, ...] = ()
+) -> Resolution | None:
+    """A year ("in 2023", "مطلع عام 2023"): a bare number counts only with a qualifier, a year noun or
+    a range, or after a cue word when it lies in 1900-2099; not when ``not_followed_by`` follows it."""
+    year = int(m.group("y"))
+    if not (qualifier or optional_group(m, "noun") or in_year_range(ctx.text, m.start("m"), m.end("m"))):
+        if not optional_group(m, "cue") or not 1900 <= year <= 2099:
+            return None
+    if not_followed_by and ctx.text[m.end("m") : m.end("m") + 3].startswith(not_followed_by):
+        return None
+    day = qualified_day(dt.date(year, 1, 1), "year", qualifier)
+    return Resolution(day, "year", qualifier is not None, "absolute")
+
+
 def period_resolution(unit: str, sense: str, qualifier: str | None, pub: dt.date) -> Resolution:
     """The week/month/year before, of or after ``pub`` ("last week", "مطلع العام الجاري")."""
     offset = {"past": -1, "current": 0, "next": 1}[sense]
