@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import math
-import sqlite3
-import threading
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from index.readers.ids import article_fingerprints
 from index.schema import Article
+from index.store.handles import StoreHandles
 from index.store.types import ArticleInfo, IndexStats, SearchFilters, StoredChunk
 
 
-class StoreReads:
+class StoreReads(StoreHandles):
     """The reading half of ``IndexStore``: every query takes the store's lock."""
-
-    index_dir: Path
-    model: str
-    vector_store: Any
-    _conn: sqlite3.Connection
-    _collection: Any
-    _lock: threading.RLock
-    location: str
 
     # ------------------------------------------------------------------ meta
     def meta(self, key: str) -> str | None:

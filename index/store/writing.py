@@ -6,16 +6,13 @@ import contextlib
 import datetime as dt
 import fcntl
 import logging
-import sqlite3
-import threading
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
-from typing import Any
 
 from index.errors import DiskFullError, IndexingError, ModelMismatchError
 from index.readers.ids import article_fingerprints
 from index.store.chroma import text_nodes
 from index.store.disk import LOW_DISK_BYTES, free_bytes, says_disk_full
+from index.store.handles import StoreHandles
 from index.store.manifest import LOCK_NAME
 from index.store.types import PreparedArticle, published_day
 from index.text import tokenize
@@ -27,15 +24,9 @@ class LockBusy(IndexingError):
     """Another process holds the index's write lock."""
 
 
-class WriteProtocol:
+class WriteProtocol(StoreHandles):
     """The writing half of ``IndexStore`` (see the protocol in :mod:`index.store`)."""
 
-    index_dir: Path
-    model: str
-    vector_store: Any
-    _conn: sqlite3.Connection
-    _collection: Any
-    _lock: threading.RLock
     _disk_full: DiskFullError | None
 
     @contextlib.contextmanager
