@@ -60,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 limit = args.demo_articles if path.endswith(".gz") else None
                 print(f"adding demo articles from {path} …", flush=True)
                 print("  " + bot.add([path], limit=limit).summary(), flush=True)
+        print("loading the models (so that the first question is as fast as the next) …", flush=True)
+        seconds = bot.warm_up()
+        print(f"  ready in {sum(seconds.values()):.1f} s", flush=True)
         demo = build_ui(
             bot,
             upload_dir=work_dirs.uploads,

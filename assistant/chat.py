@@ -136,6 +136,14 @@ class Assistant:
     def get_article(self, article_id: str) -> Article | None:
         return self.index.get_article(article_id)
 
+    def warm_up(self) -> dict[str, float]:
+        """Load every model and cache the first question would (embedding model, index vectors,
+        name vocabulary, second encoder, name probe), so that it is answered as fast as the tenth.
+        Returns the seconds each part took; the web app calls it at start."""
+        seconds = self.retriever.warm_up()
+        logger.info("warmed up: %s", ", ".join(f"{part} {sec:.1f} s" for part, sec in seconds.items()))
+        return seconds
+
     def close(self) -> None:
         self.index.close()
 
