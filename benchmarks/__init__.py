@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-__all__ = ["OFFLINE_ENVIRONMENT", "offline_environment"]
+__all__ = ["OFFLINE_ENVIRONMENT", "SHARED", "offline_environment"]
+
+# The shared data folder (seed, news, eval sets): NEWS_ASSISTANT_SHARED, or ../shared beside the repo.
+SHARED = Path(os.environ.get("NEWS_ASSISTANT_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 
 # What keeps the libraries off the network and quiet (../shared/docs/ENVIRONMENT.md).
 OFFLINE_ENVIRONMENT = {

@@ -39,7 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-from benchmarks import offline_environment  # noqa: E402
+from benchmarks import SHARED, offline_environment  # noqa: E402
 
 offline_environment()
 
@@ -55,7 +55,6 @@ __all__ = ["main"]
 
 logger = logging.getLogger("benchmarks.ingest")
 
-SHARED = Path(os.environ.get("NEWS_ASSISTANT_SHARED", ROOT.parent / "shared"))
 SEED = SHARED / "data" / "seed" / "haftar_russia_visit.jsonl"
 NEWS = SHARED / "data" / "news" / "jawharafm.jsonl.gz"
 XQUAD = SHARED / "eval" / "xquad"

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import sys
 import tempfile
 import time
@@ -44,7 +43,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks import offline_environment  # noqa: E402
+from benchmarks import SHARED, offline_environment  # noqa: E402
 
 offline_environment()
 
@@ -57,7 +56,6 @@ from assistant.eval import (  # noqa: E402
     quote_matches_gold,
 )
 
-SHARED = Path(os.environ.get("NEWS_ASSISTANT_SHARED", ROOT.parent / "shared"))
 XQUAD_DIR = SHARED / "eval" / "xquad"
 SEED_DIR = SHARED / "eval" / "seed"
 SEED_ARTICLES = SHARED / "data" / "seed" / "haftar_russia_visit.jsonl"

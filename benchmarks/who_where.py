@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import re
 import sys
 import time
@@ -37,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks import SHARED as SHARED_DATA  # noqa: E402
 from benchmarks import offline_environment  # noqa: E402
 
 offline_environment()
@@ -46,7 +46,7 @@ from assistant.eval import contains_any, load_questions, normalize  # noqa: E402
 from assistant.retrieval import NameMatcher, RetrievalConfig, name_tokens  # noqa: E402
 from benchmarks.results_file import replace_section  # noqa: E402
 
-SHARED = Path(os.environ.get("NEWS_ASSISTANT_SHARED", ROOT.parent / "shared")) / "eval"
+SHARED = SHARED_DATA / "eval"
 FILES = {
     "xquad": [SHARED / "xquad" / "questions_en.jsonl", SHARED / "xquad" / "questions_ar.jsonl"],
     "seed": [SHARED / "seed" / "questions.jsonl"],

@@ -5,18 +5,18 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks import SHARED
+
 ROOT = Path(__file__).resolve().parents[2]
 
 logger = logging.getLogger("benchmarks.load")
 
-SHARED = Path(os.environ.get("NEWS_ASSISTANT_SHARED", ROOT.parent / "shared"))
 SEED = SHARED / "data" / "seed" / "haftar_russia_visit.jsonl"
 NEWS = SHARED / "data" / "news" / "jawharafm.jsonl.gz"
 SEED_QUESTIONS = SHARED / "eval" / "seed" / "questions.jsonl"
